@@ -1,0 +1,15 @@
+import { loadConfig } from '../config/config.ts';
+import { createDatabase, type Database } from '../db/client.ts';
+import { prepareDatabase } from '../db/migrate.ts';
+
+/** Runs `work` against the configured database, creating and migrating it first if needed. */
+export async function withDatabase<T>(work: (database: Database, allowPrivateCallbacks: boolean) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  await prepareDatabase(config.databaseUrl);
+  const database = createDatabase(config.databaseUrl, 2);
+  try {
+    return await work(database, config.callbacks.allowPrivate);
+  } finally {
+    await database.close();
+  }
+}

@@ -1,0 +1,96 @@
+import { Command } from 'commander';
+import { createForum, listForums, updateForum } from '../forums/forums.ts';
+import { withDatabase } from './database.ts';
+import { print } from './output.ts';
+
+export function forumsCommand(): Command {
+  const forums = new Command('forums').description('create, update and list forums (tenants)');
+
+  forums
+    .command('create')
+    .argument('<id>', 'forum id: lower-case letters, digits, - and _')
+    .option('--name <name>', 'display name')
+    .option('--callback-url <url>', 'where verdicts are POSTed')
+    .option('--json', 'print JSON')
+    .description('create a forum and print its ingest and callback secrets (shown once)')
+    .addHelpText('after', '\nExample:\n  npx hearth forums create chronic-pain --callback-url https://forum.example/hearth --json')
+    .action(async (id: string, opts: { name?: string; callbackUrl?: string; json?: boolean }) => {
+      const secrets = await withDatabase(({ db }, allowPrivate) =>
+        createForum(db, { id, name: opts.name, callbackUrl: opts.callbackUrl }, { allowPrivate, actor: 'cli' }),
+      );
+      print({ ...secrets }, Boolean(opts.json));
+    });
+
+  forums
+    .command('update')
+    .argument('<id>', 'forum id')
+    .option('--name <name>', 'display name')
+    .option('--callback-url <url>', 'new callback URL (re-enables a disabled callback)')
+    .option('--no-callback', 'stop sending verdicts')
+    .option('--enable-callback', 're-enable a callback disabled after a 410 answer')
+    .option('--rotate-ingest-secret', 'issue a new ingest secret')
+    .option('--rotate-callback-secret', 'issue a new callback secret')
+    .option('--json', 'print JSON')
+    .description("change a forum's settings")
+    .addHelpText('after', '\nExample:\n  npx hearth forums update chronic-pain --enable-callback')
+    .action(
+      async (
+        id: string,
+        opts: {
+          name?: string;
+          callbackUrl?: string;
+          callback: boolean;
+          enableCallback?: boolean;
+          rotateIngestSecret?: boolean;
+          rotateCallbackSecret?: boolean;
+          json?: boolean;
+        },
+      ) => {
+        const forum = await withDatabase(({ db }, allowPrivate) =>
+          updateForum(
+            db,
+            id,
+            {
+              name: opts.name,
+              callbackUrl: opts.callback === false ? null : opts.callbackUrl,
+              enableCallback: opts.enableCallback,
+              rotateIngestSecret: opts.rotateIngestSecret,
+              rotateCallbackSecret: opts.rotateCallbackSecret,
+            },
+            { allowPrivate, actor: 'cli' },
+          ),
+        );
+        print(
+          {
+            id: forum.id,
+            name: forum.name,
+            callback_url: forum.callbackUrl,
+            callback_disabled_at: forum.callbackDisabledAt?.toISOString() ?? null,
+            ...(opts.rotateIngestSecret ? { ingest_secret: forum.ingestSecret } : {}),
+            ...(opts.rotateCallbackSecret ? { callback_secret: forum.callbackSecret } : {}),
+          },
+          Boolean(opts.json),
+        );
+      },
+    );
+
+  forums
+    .command('list')
+    .option('--json', 'print JSON lines')
+    .description('list forums (secrets are not shown)')
+    .action(async (opts: { json?: boolean }) => {
+      const rows = await withDatabase(({ db }) => listForums(db));
+      for (const f of rows) {
+        const row = {
+          id: f.id,
+          name: f.name,
+          callback_url: f.callbackUrl,
+          callback_disabled_at: f.callbackDisabledAt?.toISOString() ?? null,
+        };
+        if (opts.json) print(row, true);
+        else process.stdout.write(`${f.id}\t${f.callbackUrl ?? '-'}${f.callbackDisabledAt ? '\t(callback disabled)' : ''}\n`);
+      }
+    });
+
+  return forums;
+}

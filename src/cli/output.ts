@@ -1,0 +1,9 @@
+/** Prints a result as JSON (for scripts) or as aligned `key  value` lines (for people). */
+export function print(value: Record<string, unknown>, json: boolean): void {
+  if (json) {
+    process.stdout.write(`${JSON.stringify(value)}\n`);
+    return;
+  }
+  const width = Math.max(...Object.keys(value).map((k) => k.length));
+  for (const [k, v] of Object.entries(value)) process.stdout.write(`${k.padEnd(width)}  ${v ?? '-'}\n`);
+}

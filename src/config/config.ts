@@ -1,0 +1,90 @@
+import { type Env, readEnv } from './env.ts';
+
+/** Typed, environment-independent configuration. Tests build one with `buildConfig({...})`. */
+export interface Config {
+  databaseUrl: string;
+  redisUrl: string;
+  http: { port: number; host: string };
+  logLevel: Env['LOG_LEVEL'];
+  queuePrefix: string;
+  llm: { apiKey?: string; baseUrl?: string; model: string };
+  callbacks: {
+    allowPrivate: boolean;
+    /** Time allowed for one callback request. */
+    timeoutMs: number;
+    /** Base delay of the exponential backoff between delivery attempts. */
+    backoffMs: number;
+    attempts: number;
+  };
+  workers: {
+    moderateConcurrency: number;
+    deliverConcurrency: number;
+    /** How long a job's lock lives; a dead worker's job is retried after this. */
+    lockDurationMs: number;
+    stalledIntervalMs: number;
+    metricsPort: number;
+  };
+  ingest: {
+    maxBodyBytes: number;
+    maxWaitMs: number;
+    /** Ingest fails fast with 503 when Redis does not answer within this. */
+    queueTimeoutMs: number;
+    /** How long a webhook-id is remembered for replay protection. */
+    webhookIdTtlSeconds: number;
+  };
+  dbPoolSize: number;
+  shutdownTimeoutMs: number;
+  /** How often pending deliveries with no live job are re-enqueued. */
+  sweepIntervalMs: number;
+}
+
+export function configFromEnv(env: Env): Config {
+  return {
+    databaseUrl: env.DATABASE_URL,
+    redisUrl: env.REDIS_URL,
+    http: { port: env.PORT, host: env.HOST },
+    logLevel: env.LOG_LEVEL,
+    queuePrefix: env.HEARTH_QUEUE_PREFIX,
+    llm: { apiKey: env.OPENAI_API_KEY, baseUrl: env.OPENAI_BASE_URL, model: env.HEARTH_LLM_MODEL ?? 'gpt-4o-mini' },
+    callbacks: {
+      allowPrivate: env.HEARTH_ALLOW_PRIVATE_CALLBACKS,
+      timeoutMs: 10_000,
+      // 30 s doubling over 10 attempts spans about 4.3 hours before jitter.
+      backoffMs: 30_000,
+      attempts: 10,
+    },
+    workers: {
+      moderateConcurrency: env.HEARTH_MODERATE_CONCURRENCY,
+      deliverConcurrency: env.HEARTH_DELIVER_CONCURRENCY,
+      lockDurationMs: 30_000,
+      stalledIntervalMs: 30_000,
+      metricsPort: env.HEARTH_WORKER_METRICS_PORT,
+    },
+    ingest: { maxBodyBytes: 64 * 1024, maxWaitMs: 10_000, queueTimeoutMs: 800, webhookIdTtlSeconds: 3 * 24 * 3600 },
+    dbPoolSize: env.HEARTH_DB_POOL_SIZE,
+    shutdownTimeoutMs: env.HEARTH_SHUTDOWN_TIMEOUT_MS,
+    sweepIntervalMs: 60_000,
+  };
+}
+
+export function loadConfig(): Config {
+  return configFromEnv(readEnv());
+}
+
+type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
+
+/** A config from defaults (no environment) with overrides, for tests and tools. */
+export function buildConfig(overrides: DeepPartial<Config> = {}): Config {
+  const base = configFromEnv(readEnv({}));
+  return mergeDeep(base, overrides);
+}
+
+function mergeDeep<T>(base: T, over: DeepPartial<T>): T {
+  const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
+  for (const [k, v] of Object.entries(over as Record<string, unknown>)) {
+    if (v === undefined) continue;
+    const b = out[k];
+    out[k] = v && typeof v === 'object' && !Array.isArray(v) && b && typeof b === 'object' ? mergeDeep(b, v as DeepPartial<typeof b>) : v;
+  }
+  return out as T;
+}

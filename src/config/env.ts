@@ -1,0 +1,42 @@
+import { z } from 'zod';
+
+/**
+ * The only module that reads `process.env`. Everything else receives a typed `Config`
+ * built from what this returns, so tests can construct configs without touching the
+ * environment.
+ */
+const flag = z
+  .enum(['0', '1', 'true', 'false', ''])
+  .optional()
+  .transform((v) => v === '1' || v === 'true');
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+export const envSchema = z.object({
+  DATABASE_URL: z.url().default('postgres://127.0.0.1:5432/hearth'),
+  REDIS_URL: z.url().default('redis://127.0.0.1:6379'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().default('0.0.0.0'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  OPENAI_API_KEY: z.string().optional(),
+  OPENAI_BASE_URL: z.url().optional(),
+  HEARTH_LLM_MODEL: z.string().optional(),
+  HEARTH_QUEUE_PREFIX: z.string().min(1).default('hearth'),
+  HEARTH_ALLOW_PRIVATE_CALLBACKS: flag,
+  HEARTH_MODERATE_CONCURRENCY: positiveInt(8),
+  HEARTH_DELIVER_CONCURRENCY: positiveInt(16),
+  HEARTH_DB_POOL_SIZE: positiveInt(10),
+  HEARTH_SHUTDOWN_TIMEOUT_MS: positiveInt(25_000),
+  HEARTH_WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`Invalid environment: ${problems}`);
+  }
+  return parsed.data;
+}

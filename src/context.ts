@@ -1,0 +1,102 @@
+import { QueueEvents } from 'bullmq';
+import { Redis, type RedisOptions } from 'ioredis';
+import type { Config } from './config/config.ts';
+import { createDatabase, type Database } from './db/client.ts';
+import { prepareDatabase } from './db/migrate.ts';
+import { ForumCache } from './forums/forum-cache.ts';
+import { QUEUE_MODERATE } from './jobs/payloads.ts';
+import { createQueues, type Queues } from './jobs/queues.ts';
+import { workerRedisOptions } from './jobs/redis-options.ts';
+import { createLocalScorer, type LocalScorer } from './moderation/local-scorer.ts';
+import { createLogger, type Logger } from './observability/logger.ts';
+import { createMetrics, type Metrics } from './observability/metrics.ts';
+import { loadPolicySet, type PolicySet } from './policies/loader.ts';
+
+/** Everything a Hearth process needs, built once at start-up and passed down. */
+export interface AppContext {
+  config: Config;
+  log: Logger;
+  metrics: Metrics;
+  database: Database;
+  /** Producer connection: no offline queue, so calls fail fast while Redis is down. */
+  redis: Redis;
+  queues: Queues;
+  forums: ForumCache;
+  policySet: PolicySet;
+  scorer: LocalScorer;
+  /** Options for connections that workers and queue listeners create for themselves. */
+  workerRedisOptions: RedisOptions;
+  /** Completion events of the moderate queue, opened on first use (only `?wait` needs them). */
+  moderateEvents(): QueueEvents;
+  close(): Promise<void>;
+}
+
+export interface ContextOptions {
+  log?: Logger;
+  policiesDir?: string;
+  /** Skip creating and migrating the database (the caller did it). */
+  skipMigrations?: boolean;
+}
+
+export async function createContext(config: Config, options: ContextOptions = {}): Promise<AppContext> {
+  const log = options.log ?? createLogger(config.logLevel);
+  if (!options.skipMigrations) await prepareDatabase(config.databaseUrl);
+  const policySet = await loadPolicySet(options.policiesDir);
+  const database = createDatabase(config.databaseUrl, config.dbPoolSize);
+  const redis = new Redis(config.redisUrl, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    connectTimeout: 2000,
+    // Keep reconnecting forever with a capped delay; requests fail fast meanwhile.
+    retryStrategy: (times) => Math.min(times * 200, 2000),
+    lazyConnect: false,
+  });
+  redis.on('error', (err) => log.warn({ err: err.message }, 'redis producer connection error'));
+  await readyWithin(redis, 5000);
+  const queues = createQueues(redis, {
+    prefix: config.queuePrefix,
+    deliveryAttempts: config.callbacks.attempts,
+    deliveryBackoffMs: config.callbacks.backoffMs,
+  });
+  const metrics = createMetrics();
+  let events: QueueEvents | undefined;
+  return {
+    config,
+    log,
+    metrics,
+    database,
+    redis,
+    queues,
+    forums: new ForumCache(database.db),
+    policySet,
+    scorer: createLocalScorer(policySet.policies),
+    workerRedisOptions: workerRedisOptions(config.redisUrl),
+    moderateEvents() {
+      if (!events) {
+        events = new QueueEvents(QUEUE_MODERATE, { connection: workerRedisOptions(config.redisUrl), prefix: config.queuePrefix });
+        events.on('error', (err) => log.warn({ err: err.message }, 'queue events connection error'));
+      }
+      return events;
+    },
+    async close() {
+      if (events) await events.close();
+      await queues.close();
+      redis.disconnect();
+      await database.close();
+    },
+  };
+}
+
+/** Waits for the connection to be ready, but not forever: a process must start while Redis is down. */
+function readyWithin(redis: Redis, ms: number): Promise<void> {
+  if (redis.status === 'ready') return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      redis.off('ready', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    redis.once('ready', done);
+  });
+}

@@ -1,0 +1,34 @@
+import { boolean, index, integer, jsonb, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
+import type { PolicyResult } from '../../moderation/types.ts';
+import { revisions } from './posts.ts';
+
+export const actions = ['allow', 'review', 'hold', 'remove'] as const;
+export type Action = (typeof actions)[number];
+
+/** The verdict for one revision under one policy set version: exactly one, by the unique key. */
+export const decisions = pgTable(
+  'decisions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    forumId: text('forum_id').notNull(),
+    postId: text('post_id').notNull(),
+    revisionId: uuid('revision_id')
+      .notNull()
+      .references(() => revisions.id),
+    revision: integer('revision').notNull(),
+    policySetVersion: text('policy_set_version').notNull(),
+    action: text('action', { enum: actions }).notNull(),
+    urgent: boolean('urgent').notNull(),
+    policies: jsonb('policies').$type<PolicyResult[]>().notNull(),
+    scorers: jsonb('scorers').$type<string[]>().notNull(),
+    timings: jsonb('timings').$type<Record<string, number>>().notNull(),
+    language: text('language'),
+    decidedAt: timestamp('decided_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    unique('decisions_revision_policy_set_uq').on(t.revisionId, t.policySetVersion),
+    index('decisions_forum_post_idx').on(t.forumId, t.postId, t.decidedAt),
+  ],
+);
+
+export type Decision = typeof decisions.$inferSelect;

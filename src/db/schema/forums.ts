@@ -1,0 +1,18 @@
+import { jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+
+/** A tenant: one community that sends posts. Secrets are `whsec_<base64>` (Standard Webhooks). */
+export const forums = pgTable('forums', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  ingestSecret: text('ingest_secret').notNull(),
+  callbackUrl: text('callback_url'),
+  callbackSecret: text('callback_secret').notNull(),
+  /** Set when the forum's endpoint answered 410 Gone; deliveries stop until an admin re-enables. */
+  callbackDisabledAt: timestamp('callback_disabled_at', { withTimezone: true }),
+  callbackDisabledReason: text('callback_disabled_reason'),
+  policyOverrides: jsonb('policy_overrides').$type<Record<string, unknown>>().notNull().default({}),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+export type Forum = typeof forums.$inferSelect;

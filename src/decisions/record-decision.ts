@@ -1,0 +1,164 @@
+import { randomUUID } from 'node:crypto';
+import { and, eq, max, sql } from 'drizzle-orm';
+import { appendAuditEvent } from '../audit/audit-log.ts';
+import type { Db, Tx } from '../db/client.ts';
+import { type Decision, decisions, deliveries, forums, posts, type Revision, revisions } from '../db/schema/index.ts';
+import type { ModerateJob } from '../jobs/payloads.ts';
+import type { Verdict } from '../moderation/types.ts';
+import { verdictData } from './verdict-payload.ts';
+
+export interface DecisionInput {
+  job: ModerateJob;
+  policySetVersion: string;
+  verdict: Verdict;
+  scorers: string[];
+  timings: Record<string, number>;
+  language?: string;
+}
+
+export interface RecordedDecision {
+  decision: Decision;
+  /** False when this revision already had a decision under this policy set (a retried job). */
+  created: boolean;
+  /** Deliveries of this decision still waiting to be sent; the caller enqueues them. */
+  pendingDeliveryIds: string[];
+}
+
+/**
+ * Stores the revision, the decision, their audit events and the pending delivery in one
+ * transaction. At-least-once job processing can call this twice for one revision; the unique
+ * key on (revision, policy set version) makes the second call a read of the first result.
+ */
+export async function recordDecision(db: Db, input: DecisionInput): Promise<RecordedDecision> {
+  return db.transaction(async (tx) => {
+    const { job } = input;
+    // Serialises concurrent revisions of one post so revision numbers stay gap-free.
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`post:${job.forumId}:${job.post.id}`}, 0))`);
+    const revision = await findOrInsertRevision(tx, job);
+    const [inserted] = await tx
+      .insert(decisions)
+      .values({
+        forumId: job.forumId,
+        postId: job.post.id,
+        revisionId: revision.id,
+        revision: revision.revision,
+        policySetVersion: input.policySetVersion,
+        action: input.verdict.action,
+        urgent: input.verdict.urgent,
+        policies: input.verdict.policies,
+        scorers: input.scorers,
+        timings: input.timings,
+        language: input.language ?? null,
+      })
+      .onConflictDoNothing({ target: [decisions.revisionId, decisions.policySetVersion] })
+      .returning();
+    if (!inserted) return existingDecision(tx, revision.id, input.policySetVersion);
+
+    const deliveryId = await insertDelivery(tx, inserted);
+    await appendAuditEvent(tx, {
+      forumId: job.forumId,
+      type: 'decided',
+      actor: 'system',
+      subjectId: inserted.id,
+      payload: {
+        post_id: job.post.id,
+        revision: revision.revision,
+        content_hash: revision.contentHash,
+        action: inserted.action,
+        urgent: inserted.urgent,
+        flagged: inserted.policies.filter((p) => p.flagged).map((p) => ({ policy: p.policy, score: p.score })),
+        policy_set_version: inserted.policySetVersion,
+        scorers: inserted.scorers,
+        delivery_id: deliveryId,
+      },
+    });
+    return { decision: inserted, created: true, pendingDeliveryIds: deliveryId ? [deliveryId] : [] };
+  });
+}
+
+async function findOrInsertRevision(tx: Tx, job: ModerateJob): Promise<Revision> {
+  const [existing] = await tx
+    .select()
+    .from(revisions)
+    .where(and(eq(revisions.forumId, job.forumId), eq(revisions.postId, job.post.id), eq(revisions.contentHash, job.contentHash)))
+    .limit(1);
+  if (existing) return existing;
+
+  const [{ last } = { last: null }] = await tx
+    .select({ last: max(revisions.revision) })
+    .from(revisions)
+    .where(and(eq(revisions.forumId, job.forumId), eq(revisions.postId, job.post.id)));
+  const number = (last ?? 0) + 1;
+  const { post } = job;
+  const [row] = await tx
+    .insert(revisions)
+    .values({
+      forumId: job.forumId,
+      postId: post.id,
+      revision: number,
+      contentHash: job.contentHash,
+      submissionId: job.submissionId,
+      authorId: post.author.id,
+      authorName: post.author.name ?? null,
+      threadId: post.thread_id ?? null,
+      replyTo: post.reply_to ?? null,
+      title: post.title ?? null,
+      body: post.body,
+      format: post.format,
+      metadata: post.metadata ?? {},
+      postedAt: post.created_at ? new Date(post.created_at) : null,
+      receivedAt: new Date(job.receivedAt),
+    })
+    .returning();
+  if (!row) throw new Error('revision insert returned nothing');
+  await tx
+    .insert(posts)
+    .values({ forumId: job.forumId, postId: post.id, authorId: post.author.id, threadId: post.thread_id ?? null, latestRevision: number })
+    .onConflictDoUpdate({ target: [posts.forumId, posts.postId], set: { latestRevision: number, updatedAt: new Date() } });
+  await appendAuditEvent(tx, {
+    forumId: job.forumId,
+    type: 'received',
+    actor: `forum:${job.forumId}`,
+    subjectId: row.id,
+    payload: {
+      post_id: post.id,
+      revision: number,
+      content_hash: job.contentHash,
+      submission_id: job.submissionId,
+      webhook_id: job.webhookId ?? null,
+      received_at: job.receivedAt,
+    },
+  });
+  return row;
+}
+
+async function insertDelivery(tx: Tx, decision: Decision): Promise<string | null> {
+  const [forum] = await tx
+    .select({ callbackUrl: forums.callbackUrl, disabledAt: forums.callbackDisabledAt })
+    .from(forums)
+    .where(eq(forums.id, decision.forumId));
+  if (!forum?.callbackUrl || forum.disabledAt) return null;
+  const id = randomUUID();
+  await tx.insert(deliveries).values({
+    id,
+    webhookId: `msg_${id.replaceAll('-', '')}`,
+    forumId: decision.forumId,
+    decisionId: decision.id,
+    eventType: 'verdict.created',
+    payload: { type: 'verdict.created', data: verdictData(decision) },
+  });
+  return id;
+}
+
+async function existingDecision(tx: Tx, revisionId: string, policySetVersion: string): Promise<RecordedDecision> {
+  const [decision] = await tx
+    .select()
+    .from(decisions)
+    .where(and(eq(decisions.revisionId, revisionId), eq(decisions.policySetVersion, policySetVersion)));
+  if (!decision) throw new Error('decision vanished after a conflict');
+  const pending = await tx
+    .select({ id: deliveries.id })
+    .from(deliveries)
+    .where(and(eq(deliveries.decisionId, decision.id), eq(deliveries.status, 'pending')));
+  return { decision, created: false, pendingDeliveryIds: pending.map((d) => d.id) };
+}

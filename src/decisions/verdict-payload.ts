@@ -1,0 +1,29 @@
+import type { Decision } from '../db/schema/index.ts';
+import type { ModerationAction, PolicyResult } from '../moderation/types.ts';
+
+/** The verdict as forums see it: in callbacks, in `?wait` answers and from the verdict route. */
+export interface VerdictData {
+  forum_id: string;
+  post_id: string;
+  revision: number;
+  decision_id: string;
+  action: ModerationAction;
+  urgent: boolean;
+  policies: PolicyResult[];
+  policy_set_version: string;
+  decided_at: string;
+}
+
+export function verdictData(d: Decision): VerdictData {
+  return {
+    forum_id: d.forumId,
+    post_id: d.postId,
+    revision: d.revision,
+    decision_id: d.id,
+    action: d.action,
+    urgent: d.urgent,
+    policies: d.policies,
+    policy_set_version: d.policySetVersion,
+    decided_at: d.decidedAt.toISOString(),
+  };
+}

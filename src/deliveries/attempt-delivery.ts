@@ -1,0 +1,109 @@
+import { and, eq, sql } from 'drizzle-orm';
+import { appendAuditEvent } from '../audit/audit-log.ts';
+import type { Db } from '../db/client.ts';
+import { deliveries, deliveryAttempts, forums } from '../db/schema/index.ts';
+import { postJson } from '../webhooks/post-json.ts';
+import { signedHeaders } from '../webhooks/standard-webhooks.ts';
+
+export type AttemptOutcome = 'succeeded' | 'retry' | 'failed' | 'gone' | 'cancelled' | 'skipped';
+
+export interface AttemptOptions {
+  timeoutMs: number;
+  allowPrivate: boolean;
+  /** 1-based number of this attempt. */
+  attempt: number;
+  /** When true a failure is final: the delivery is marked failed instead of retried. */
+  lastAttempt: boolean;
+}
+
+export interface AttemptResult {
+  outcome: AttemptOutcome;
+  statusCode?: number;
+  error?: string;
+}
+
+/**
+ * Sends one delivery once and records the attempt. Every retry reuses the delivery's
+ * `webhook-id`, so a forum can drop duplicates. A 410 Gone disables the forum's callback.
+ */
+export async function attemptDelivery(db: Db, deliveryId: string, opts: AttemptOptions): Promise<AttemptResult> {
+  const [row] = await db
+    .select({ delivery: deliveries, forum: forums })
+    .from(deliveries)
+    .innerJoin(forums, eq(forums.id, deliveries.forumId))
+    .where(eq(deliveries.id, deliveryId));
+  if (row?.delivery.status !== 'pending') return { outcome: 'skipped' };
+  const { delivery, forum } = row;
+
+  if (!forum.callbackUrl || forum.callbackDisabledAt) {
+    await db
+      .update(deliveries)
+      .set({ status: 'cancelled', completedAt: new Date(), lastError: 'forum callback disabled or removed' })
+      .where(and(eq(deliveries.id, deliveryId), eq(deliveries.status, 'pending')));
+    return { outcome: 'cancelled' };
+  }
+
+  const body = JSON.stringify(delivery.payload);
+  const startedAt = new Date();
+  let statusCode: number | undefined;
+  let error: string | undefined;
+  let latencyMs = 0;
+  try {
+    const res = await postJson(forum.callbackUrl, body, { ...signedHeaders(forum.callbackSecret, delivery.webhookId, body) }, opts);
+    statusCode = res.status;
+    latencyMs = res.latencyMs;
+  } catch (err) {
+    error = (err as Error).message.slice(0, 500);
+    latencyMs = Date.now() - startedAt.getTime();
+  }
+
+  const ok = statusCode !== undefined && statusCode >= 200 && statusCode < 300;
+  const gone = statusCode === 410;
+  const outcome: AttemptOutcome = ok ? 'succeeded' : gone ? 'gone' : opts.lastAttempt ? 'failed' : 'retry';
+  if (!ok && !error) error = `HTTP ${statusCode}`;
+
+  await db.transaction(async (tx) => {
+    await tx
+      .insert(deliveryAttempts)
+      .values({ deliveryId, attempt: opts.attempt, statusCode: statusCode ?? null, latencyMs, error: error ?? null, startedAt });
+    const finished = outcome !== 'retry';
+    await tx
+      .update(deliveries)
+      .set({
+        attempts: sql`${deliveries.attempts} + 1`,
+        lastStatusCode: statusCode ?? null,
+        lastError: error ?? null,
+        lastAttemptAt: startedAt,
+        ...(finished ? { status: ok ? 'succeeded' : 'failed', completedAt: new Date() } : {}),
+      })
+      .where(eq(deliveries.id, deliveryId));
+    if (ok || outcome === 'failed') {
+      await appendAuditEvent(tx, {
+        forumId: forum.id,
+        type: ok ? 'delivered' : 'delivery_failed',
+        actor: 'system',
+        subjectId: deliveryId,
+        payload: {
+          webhook_id: delivery.webhookId,
+          decision_id: delivery.decisionId,
+          attempt: opts.attempt,
+          status_code: statusCode ?? null,
+        },
+      });
+    }
+    if (gone) {
+      await tx
+        .update(forums)
+        .set({ callbackDisabledAt: new Date(), callbackDisabledReason: `callback answered 410 Gone (delivery ${delivery.webhookId})` })
+        .where(eq(forums.id, forum.id));
+      await appendAuditEvent(tx, {
+        forumId: forum.id,
+        type: 'callback_disabled',
+        actor: 'system',
+        subjectId: forum.id,
+        payload: { webhook_id: delivery.webhookId, callback_url: forum.callbackUrl, status_code: 410 },
+      });
+    }
+  });
+  return { outcome, statusCode, error };
+}

@@ -1,0 +1,74 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { Scalar } from '@scalar/hono-api-reference';
+import { requestId } from 'hono/request-id';
+import type { AppContext } from '../context.ts';
+import type { HttpEnv } from './env.ts';
+import { errorBody } from './error-body.ts';
+import { createErrorHandler } from './error-handler.ts';
+import { observeRequests } from './middleware/observe-requests.ts';
+import { ingestRoutes } from './routes/ingest.ts';
+import { operationsRoutes } from './routes/operations.ts';
+import { verdictRoutes } from './routes/verdicts.ts';
+import { callbackSchema } from './schemas.ts';
+
+/** Builds the whole HTTP API over a context; no I/O happens until a request arrives. */
+export function createApp(ctx: AppContext) {
+  const app = new OpenAPIHono<HttpEnv>({
+    // zod validation failures from `app.openapi` routes use the one error shape.
+    defaultHook: (result, c) => {
+      if (!result.success) {
+        const details = result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+        return c.json(
+          errorBody(
+            'validation_failed',
+            `invalid request: ${details.map((d) => `${d.path}: ${d.message}`).join('; ')}`,
+            c.get('requestId'),
+            details,
+          ),
+          400,
+        );
+      }
+    },
+  });
+  app.use('*', requestId());
+  app.use('*', observeRequests(ctx.log, ctx.metrics));
+  app.onError(createErrorHandler(ctx.log));
+  app.notFound((c) => c.json(errorBody('not_found', `no route for ${c.req.method} ${c.req.path}`, c.get('requestId')), 404));
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'Hearth API key, hk_…',
+  });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'forumSignature', {
+    type: 'apiKey',
+    in: 'header',
+    name: 'webhook-signature',
+    description: 'Standard Webhooks signature with the forum ingest secret (with webhook-id and webhook-timestamp)',
+  });
+
+  app.openAPIRegistry.registerWebhook({
+    method: 'post',
+    path: 'verdict.created',
+    summary: "Sent to the forum's callback URL when a verdict is stored, signed with the callback secret",
+    request: { body: { content: { 'application/json': { schema: callbackSchema } } } },
+    responses: { 200: { description: 'Any 2xx acknowledges; 410 disables the callback; anything else is retried with backoff' } },
+  });
+
+  app.route('/', operationsRoutes(ctx));
+  app.route('/', ingestRoutes(ctx));
+  app.route('/', verdictRoutes(ctx));
+
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'Hearth',
+      version: '0.1.0',
+      description: 'Moderation for online health support communities. Callbacks to forums use the VerdictCallback schema.',
+    },
+  });
+  app.get('/docs', Scalar({ url: '/openapi.json', pageTitle: 'Hearth API' }));
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

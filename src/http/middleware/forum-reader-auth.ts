@@ -1,0 +1,38 @@
+import type { MiddlewareHandler } from 'hono';
+import { findActiveKey, keyCanSeeForum } from '../../auth/api-keys.ts';
+import type { AppContext } from '../../context.ts';
+import { AppError } from '../../errors.ts';
+import { verify } from '../../webhooks/standard-webhooks.ts';
+import type { HttpEnv } from '../env.ts';
+
+/**
+ * Lets through an API key that may see the forum, or a request the forum itself signed with
+ * its ingest secret (Standard Webhooks over the empty body), so a forum can poll for verdicts
+ * with the secret it already holds.
+ */
+export function forumReaderAuth(ctx: AppContext): MiddlewareHandler<HttpEnv> {
+  return async function authenticateReader(c, next) {
+    const forumId = c.req.param('forumId') ?? '';
+    const authorization = c.req.header('authorization');
+    if (authorization) {
+      const [scheme, key] = authorization.split(' ', 2);
+      if (scheme?.toLowerCase() !== 'bearer' || !key) throw new AppError('unauthorized', 'use Authorization: Bearer hk_…');
+      const record = await findActiveKey(ctx.database.db, key);
+      if (!record) throw new AppError('unauthorized', 'unknown, revoked or expired API key');
+      if (!keyCanSeeForum(record, forumId)) throw new AppError('forbidden', `this key may not read forum ${forumId}`);
+      c.set('apiKey', record);
+      return next();
+    }
+    const signature = c.req.header('webhook-signature');
+    if (!signature) throw new AppError('unauthorized', 'send an API key (Authorization: Bearer hk_…) or a forum signature');
+    const forum = await ctx.forums.get(forumId);
+    if (!forum) throw new AppError('forum_not_found', `forum ${forumId} does not exist`);
+    const failure = verify(
+      forum.ingestSecret,
+      { id: c.req.header('webhook-id'), timestamp: c.req.header('webhook-timestamp'), signature },
+      '',
+    );
+    if (failure) throw new AppError('invalid_signature', `forum signature rejected: ${failure.replaceAll('_', ' ')}`);
+    return next();
+  };
+}

@@ -1,0 +1,138 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
+import type { AppContext } from '../../context.ts';
+import { findVerdictForSubmission } from '../../decisions/latest-verdict.ts';
+import type { VerdictData } from '../../decisions/verdict-payload.ts';
+import { AppError } from '../../errors.ts';
+import { enqueuePost } from '../../ingest/enqueue-post.ts';
+import { postSchema } from '../../jobs/payloads.ts';
+import { verify } from '../../webhooks/standard-webhooks.ts';
+import type { HttpEnv } from '../env.ts';
+import { errorBody, errorBodySchema } from '../error-body.ts';
+import { acceptedSchema, forumParams, signatureHeaders, verdictSchema, waitQuery } from '../schemas.ts';
+
+const signatureProblems = {
+  missing_headers: 'webhook-id, webhook-timestamp and webhook-signature headers are required',
+  bad_timestamp: 'webhook-timestamp must be Unix seconds',
+  stale_timestamp: 'webhook-timestamp is more than 5 minutes from now',
+  bad_signature: 'webhook-signature does not match the body',
+} as const;
+
+/**
+ * The forum-facing ingest endpoint. Order matters: size, forum, signature, then parsing, so an
+ * unsigned request learns nothing about validation and queues nothing. No PostgreSQL on the
+ * hot path beyond the cached forum lookup; the post goes straight to Redis.
+ */
+export function ingestRoutes(ctx: AppContext) {
+  const app = new OpenAPIHono<HttpEnv>();
+  const errors = { content: { 'application/json': { schema: errorBodySchema } } };
+  // Documented from the same zod schemas that validate below; validation is done by hand so
+  // the signature is checked on the raw bytes before any parsing.
+  app.openAPIRegistry.registerPath({
+    method: 'post',
+    path: '/v1/forums/{forumId}/posts',
+    summary: 'Submit a new or edited post for moderation',
+    description:
+      'Signed with the forum ingest secret (Standard Webhooks). Idempotent: the same post and content answer with the same submission_id, and a repeated webhook-id gets its first answer back.',
+    tags: ['ingest'],
+    request: {
+      params: forumParams,
+      query: waitQuery,
+      headers: signatureHeaders,
+      body: { required: true, content: { 'application/json': { schema: postSchema } } },
+    },
+    responses: {
+      200: {
+        description: 'The verdict, when `wait` was given and it was ready in time',
+        content: { 'application/json': { schema: verdictSchema } },
+      },
+      202: { description: 'Queued for moderation', content: { 'application/json': { schema: acceptedSchema } } },
+      400: { description: 'Malformed JSON, missing, mistyped or unknown fields', ...errors },
+      401: { description: 'Missing, wrong or stale signature', ...errors },
+      404: { description: 'Unknown forum', ...errors },
+      409: { description: 'webhook-id reused for a different body', ...errors },
+      413: { description: 'Body larger than 64 KiB', ...errors },
+      503: { description: 'Queue unavailable; retry later', ...errors },
+    },
+  });
+
+  app.post(
+    '/v1/forums/:forumId/posts',
+    bodyLimit({
+      maxSize: ctx.config.ingest.maxBodyBytes,
+      onError: (c) =>
+        c.json(errorBody('payload_too_large', `body exceeds ${ctx.config.ingest.maxBodyBytes} bytes`, c.get('requestId')), 413),
+    }),
+    async (c) => {
+      const receivedAt = new Date();
+      const query = waitQuery.safeParse(c.req.query());
+      if (!query.success) throw new AppError('validation_failed', 'wait must be an integer from 0 to 10000 (milliseconds)');
+      const forumId = c.req.param('forumId');
+      const forum = await ctx.forums.get(forumId).catch((err: unknown) => {
+        throw new AppError('unavailable', 'forum lookup failed; retry later', { cause: err });
+      });
+      if (!forum) throw new AppError('forum_not_found', `forum ${forumId} does not exist`);
+
+      const rawBody = await c.req.text();
+      const webhookId = c.req.header('webhook-id');
+      const failure = verify(
+        forum.ingestSecret,
+        { id: webhookId, timestamp: c.req.header('webhook-timestamp'), signature: c.req.header('webhook-signature') },
+        rawBody,
+      );
+      if (failure || !webhookId) throw new AppError('invalid_signature', signatureProblems[failure ?? 'missing_headers']);
+
+      let json: unknown;
+      try {
+        json = JSON.parse(rawBody);
+      } catch {
+        throw new AppError('invalid_json', 'body is not valid JSON');
+      }
+      const post = postSchema.safeParse(json);
+      if (!post.success) {
+        const details = post.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+        throw new AppError('validation_failed', `invalid post: ${details.map((d) => `${d.path || '(body)'}: ${d.message}`).join('; ')}`, {
+          details,
+        });
+      }
+
+      const { accepted, job } = await enqueuePost(
+        {
+          queue: ctx.queues.moderate,
+          redis: ctx.redis,
+          prefix: ctx.config.queuePrefix,
+          timeoutMs: ctx.config.ingest.queueTimeoutMs,
+          webhookIdTtlSeconds: ctx.config.ingest.webhookIdTtlSeconds,
+        },
+        forumId,
+        post.data,
+        { webhookId, rawBody, receivedAt },
+      );
+      const waitMs = query.data.wait ?? 0;
+      if (waitMs > 0) {
+        const verdict = await waitForVerdict(ctx, accepted.submission_id, job?.id ? job : undefined, waitMs);
+        if (verdict) return c.json(verdict, 200);
+      }
+      return c.json(accepted, 202);
+    },
+  );
+  return app;
+}
+
+/** The verdict if it is ready within `ms`, else undefined: the caller then answers 202. */
+async function waitForVerdict(
+  ctx: AppContext,
+  submissionId: string,
+  job: { waitUntilFinished(events: ReturnType<AppContext['moderateEvents']>, ttl?: number): Promise<VerdictData> } | undefined,
+  ms: number,
+): Promise<VerdictData | undefined> {
+  try {
+    const live = job ?? (await ctx.queues.moderate.getJob(submissionId));
+    if (live) return await live.waitUntilFinished(ctx.moderateEvents(), ms);
+    // The job finished and was cleaned up before this (replayed) request: read the stored verdict.
+    return await findVerdictForSubmission(ctx.database.db, submissionId);
+  } catch (err) {
+    ctx.log.debug({ submission_id: submissionId, err: (err as Error).message }, 'no verdict within wait');
+    return undefined;
+  }
+}

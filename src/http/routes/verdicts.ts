@@ -1,0 +1,37 @@
+import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
+import type { AppContext } from '../../context.ts';
+import { latestVerdict } from '../../decisions/latest-verdict.ts';
+import { AppError } from '../../errors.ts';
+import type { HttpEnv } from '../env.ts';
+import { errorBodySchema } from '../error-body.ts';
+import { forumReaderAuth } from '../middleware/forum-reader-auth.ts';
+import { postParams, verdictSchema } from '../schemas.ts';
+
+const errors = { content: { 'application/json': { schema: errorBodySchema } } };
+
+const getVerdict = createRoute({
+  method: 'get',
+  path: '/v1/forums/{forumId}/posts/{postId}/verdict',
+  summary: "The latest verdict for a post's newest revision",
+  tags: ['verdicts'],
+  security: [{ apiKey: [] }, { forumSignature: [] }] as Array<Record<string, string[]>>,
+  request: { params: postParams },
+  responses: {
+    200: { description: 'The verdict', content: { 'application/json': { schema: verdictSchema } } },
+    401: { description: 'No or invalid credentials', ...errors },
+    403: { description: 'The key may not read this forum', ...errors },
+    404: { description: 'No verdict for this post (yet)', ...errors },
+  },
+});
+
+export function verdictRoutes(ctx: AppContext) {
+  const app = new OpenAPIHono<HttpEnv>();
+  app.use('/v1/forums/:forumId/posts/:postId/verdict', forumReaderAuth(ctx));
+  app.openapi(getVerdict, async (c) => {
+    const { forumId, postId } = c.req.valid('param');
+    const verdict = await latestVerdict(ctx.database.db, forumId, postId);
+    if (!verdict) throw new AppError('not_found', `no verdict for post ${postId} in forum ${forumId}`);
+    return c.json(verdict, 200);
+  });
+  return app;
+}

@@ -1,0 +1,64 @@
+import { z } from '@hono/zod-openapi';
+import { actionOrder, policyIds } from '../moderation/types.ts';
+
+export const acceptedSchema = z
+  .object({
+    submission_id: z.string().openapi({ example: 'sub_Hq3kY2m0c1LrT8vW9xZaBcDeFg' }),
+    status: z.literal('queued'),
+  })
+  .openapi('Accepted');
+
+export const evidenceSchema = z.object({ start: z.number().int(), end: z.number().int(), text: z.string() }).openapi('Evidence');
+
+export const policyResultSchema = z
+  .object({
+    policy: z.enum(policyIds),
+    score: z.number().min(0).max(1),
+    flagged: z.boolean(),
+    evidence: z.array(evidenceSchema),
+    rationale: z.string(),
+  })
+  .openapi('PolicyResult');
+
+export const verdictSchema = z
+  .object({
+    forum_id: z.string(),
+    post_id: z.string(),
+    revision: z.number().int().positive(),
+    decision_id: z.uuid(),
+    action: z.enum(actionOrder),
+    urgent: z.boolean(),
+    policies: z.array(policyResultSchema),
+    policy_set_version: z.string(),
+    decided_at: z.iso.datetime(),
+  })
+  .openapi('Verdict');
+
+export const callbackSchema = z
+  .object({ type: z.literal('verdict.created'), data: verdictSchema })
+  .openapi('VerdictCallback', { description: 'Body POSTed to the forum callback URL, signed with the callback secret' });
+
+export const forumParams = z.object({
+  forumId: z.string().openapi({ param: { name: 'forumId', in: 'path' }, example: 'chronic-pain' }),
+});
+
+export const postParams = z.object({
+  forumId: z.string().openapi({ param: { name: 'forumId', in: 'path' }, example: 'chronic-pain' }),
+  postId: z.string().openapi({ param: { name: 'postId', in: 'path' }, example: 'post-123' }),
+});
+
+export const waitQuery = z.object({
+  wait: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(10_000)
+    .optional()
+    .openapi({ param: { name: 'wait', in: 'query' }, description: 'Milliseconds to wait for the verdict (at most 10000)', example: 2000 }),
+});
+
+export const signatureHeaders = z.object({
+  'webhook-id': z.string().openapi({ example: 'msg_2KWPBgLlAfxdpx2AI54pPJ85f4W' }),
+  'webhook-timestamp': z.string().openapi({ example: '1764131040' }),
+  'webhook-signature': z.string().openapi({ example: 'v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=' }),
+});

@@ -1,0 +1,50 @@
+import { Queue, type QueueOptions } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { type DeliverQueueData, type ModerateJob, QUEUE_DELIVER, QUEUE_MODERATE } from './payloads.ts';
+
+export interface Queues {
+  moderate: Queue<ModerateJob>;
+  deliver: Queue<DeliverQueueData>;
+  close(): Promise<void>;
+}
+
+export interface QueueSettings {
+  prefix: string;
+  deliveryAttempts: number;
+  deliveryBackoffMs: number;
+}
+
+/**
+ * Producers share one connection that fails fast when Redis is down (no offline queue), so
+ * ingest can answer 503 instead of hanging.
+ */
+export function createQueues(connection: Redis, settings: QueueSettings): Queues {
+  const base: QueueOptions = { connection, prefix: settings.prefix };
+  const moderate = new Queue<ModerateJob>(QUEUE_MODERATE, {
+    ...base,
+    defaultJobOptions: {
+      attempts: 8,
+      backoff: { type: 'exponential', delay: 1000, jitter: 0.5 },
+      // Finished jobs are kept a day so duplicates are absorbed by job id; the decision's
+      // unique key absorbs any that arrive later.
+      removeOnComplete: { age: 24 * 3600, count: 100_000 },
+      removeOnFail: { age: 7 * 24 * 3600 },
+    },
+  });
+  const deliver = new Queue<DeliverQueueData>(QUEUE_DELIVER, {
+    ...base,
+    defaultJobOptions: {
+      attempts: settings.deliveryAttempts,
+      backoff: { type: 'exponential', delay: settings.deliveryBackoffMs, jitter: 0.5 },
+      removeOnComplete: { age: 24 * 3600, count: 100_000 },
+      removeOnFail: { age: 7 * 24 * 3600 },
+    },
+  });
+  return {
+    moderate,
+    deliver,
+    close: async () => {
+      await Promise.allSettled([moderate.close(), deliver.close()]);
+    },
+  };
+}

@@ -1,0 +1,26 @@
+export const policyIds = ['misinformation', 'unsafe_medical_advice', 'hostility', 'privacy_leak', 'self_harm'] as const;
+export type PolicyId = (typeof policyIds)[number];
+
+export const actionOrder = ['allow', 'review', 'hold', 'remove'] as const;
+export type ModerationAction = (typeof actionOrder)[number];
+
+/** A character span of the original post text that drove a flag. */
+export interface Evidence {
+  start: number;
+  end: number;
+  text: string;
+}
+
+export interface PolicyResult {
+  policy: PolicyId;
+  score: number;
+  flagged: boolean;
+  evidence: Evidence[];
+  rationale: string;
+}
+
+export interface Verdict {
+  action: ModerationAction;
+  urgent: boolean;
+  policies: PolicyResult[];
+}

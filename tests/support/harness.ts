@@ -1,0 +1,100 @@
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { buildConfig, type Config } from '../../src/config/config.ts';
+import { type AppContext, createContext } from '../../src/context.ts';
+import { createForum, type ForumSecrets } from '../../src/forums/forums.ts';
+import { type App, createApp } from '../../src/http/app.ts';
+import { createLogger } from '../../src/observability/logger.ts';
+import { type RunningWorkers, type StartWorkersOptions, startWorkers } from '../../workers/index.ts';
+import { createTestDatabase, type TestDatabase } from './database.ts';
+import { forumHeaders } from './sign.ts';
+
+type ConfigOverrides = Parameters<typeof buildConfig>[0];
+
+export interface HarnessOptions {
+  workers?: boolean | StartWorkersOptions;
+  config?: ConfigOverrides;
+  /** Create a forum with this callback URL (or none when null). */
+  callbackUrl?: string | null;
+}
+
+export interface Harness {
+  ctx: AppContext;
+  app: App;
+  config: Config;
+  database: TestDatabase;
+  forum: ForumSecrets;
+  workers?: RunningWorkers;
+  /** POSTs a post signed with the forum's ingest secret. */
+  submit(post: unknown, opts?: { id?: string; timestamp?: Date; query?: string; forumId?: string; secret?: string }): Promise<Response>;
+  close(): Promise<void>;
+}
+
+/** Test settings: fast retries and stall detection so failure paths finish in seconds. */
+export function testConfig(databaseUrl: string, overrides: ConfigOverrides = {}): Config {
+  return buildConfig({
+    databaseUrl,
+    queuePrefix: `hearth-test-${randomBytes(4).toString('hex')}`,
+    logLevel: 'silent',
+    dbPoolSize: 4,
+    callbacks: { allowPrivate: true, backoffMs: 40, timeoutMs: 2000 },
+    workers: { lockDurationMs: 1500, stalledIntervalMs: 500, moderateConcurrency: 4, deliverConcurrency: 4 },
+    shutdownTimeoutMs: 5000,
+    ...overrides,
+  });
+}
+
+/** A database, a queue prefix, a context, the HTTP app and (optionally) workers, all isolated. */
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const database = await createTestDatabase();
+  const config = testConfig(database.url, options.config);
+  const ctx = await createContext(config, { skipMigrations: true, log: createLogger('silent') });
+  const app = createApp(ctx);
+  const forum = await createForum(
+    ctx.database.db,
+    { id: 'chronic-pain', callbackUrl: options.callbackUrl ?? undefined },
+    { allowPrivate: true, actor: 'test' },
+  );
+  const workers = options.workers ? await startWorkers(ctx, options.workers === true ? {} : options.workers) : undefined;
+  return {
+    ctx,
+    app,
+    config,
+    database,
+    forum,
+    workers,
+    submit(post, opts = {}) {
+      const body = typeof post === 'string' ? post : JSON.stringify(post);
+      const headers = forumHeaders(opts.secret ?? forum.ingest_secret, body, opts);
+      return Promise.resolve(app.request(`/v1/forums/${opts.forumId ?? forum.id}/posts${opts.query ?? ''}`, { method: 'POST', body, headers }));
+    },
+    async close() {
+      await workers?.close(2000);
+      await ctx.close();
+      await deleteQueueKeys(config);
+      await database.drop();
+    },
+  };
+}
+
+/** Removes every Redis key under the test's BullMQ prefix. */
+export async function deleteQueueKeys(config: Config): Promise<void> {
+  const redis = new Redis(config.redisUrl);
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${config.queuePrefix}:*`, 'COUNT', 500);
+      if (keys.length > 0) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
+
+let counter = 0;
+/** A fictional post with a unique id. */
+export function samplePost(body = 'I take 300 mg gabapentin and the brain fog is awful.', extra: Record<string, unknown> = {}) {
+  counter++;
+  return { id: `post-${Date.now()}-${counter}`, author: { id: 'u-9', name: 'Sam' }, body, ...extra };
+}

@@ -1,0 +1,60 @@
+import { type Job, UnrecoverableError } from 'bullmq';
+import { and, eq, lt, sql } from 'drizzle-orm';
+import type { AppContext } from '../src/context.ts';
+import { deliveries } from '../src/db/schema/index.ts';
+import { attemptDelivery } from '../src/deliveries/attempt-delivery.ts';
+import { type DeliverQueueData, deliverJobSchema, JOB_DELIVER, JOB_SWEEP } from '../src/jobs/payloads.ts';
+
+/** Thrown to make BullMQ retry with backoff; the attempt itself is already stored. */
+class RetryDelivery extends Error {
+  override name = 'RetryDelivery';
+}
+
+export function createDeliverProcessor(ctx: AppContext) {
+  return async function deliver(job: Job<DeliverQueueData>): Promise<unknown> {
+    if (job.name === JOB_SWEEP) return requeueStrandedDeliveries(ctx);
+    const parsed = deliverJobSchema.safeParse(job.data);
+    if (!parsed.success) throw new UnrecoverableError(`invalid deliver payload: ${parsed.error.issues[0]?.message}`);
+    const attempt = job.attemptsMade + 1;
+    const result = await attemptDelivery(ctx.database.db, parsed.data.deliveryId, {
+      timeoutMs: ctx.config.callbacks.timeoutMs,
+      allowPrivate: ctx.config.callbacks.allowPrivate,
+      attempt,
+      lastAttempt: attempt >= (job.opts.attempts ?? 1),
+    });
+    ctx.metrics.deliveryAttempts.inc({ outcome: result.outcome });
+    ctx.log.info(
+      { delivery_id: parsed.data.deliveryId, attempt, outcome: result.outcome, status_code: result.statusCode },
+      'delivery attempt',
+    );
+    if (result.outcome === 'retry') throw new RetryDelivery(result.error ?? 'delivery failed');
+    return { outcome: result.outcome, status_code: result.statusCode };
+  };
+}
+
+/**
+ * A delivery row is committed before its job is queued. If a process dies between the two,
+ * or Redis loses the job, this periodic sweep queues pending deliveries again; job ids equal
+ * delivery ids, so deliveries that still have a job are left alone.
+ */
+export async function requeueStrandedDeliveries(ctx: AppContext, olderThanMs = 60_000): Promise<{ requeued: number }> {
+  const stranded = await ctx.database.db
+    .select({ id: deliveries.id })
+    .from(deliveries)
+    .where(and(eq(deliveries.status, 'pending'), lt(deliveries.createdAt, sql`now() - make_interval(secs => ${olderThanMs / 1000})`)))
+    .limit(1000);
+  let requeued = 0;
+  for (const { id } of stranded) {
+    const existing = await ctx.queues.deliver.getJob(id);
+    if (existing) {
+      // A live job will deliver it; a finished one left the row pending, so it must go again.
+      const state = await existing.getState();
+      if (state !== 'completed' && state !== 'failed') continue;
+      await existing.remove();
+    }
+    await ctx.queues.deliver.add(JOB_DELIVER, { deliveryId: id }, { jobId: id });
+    requeued++;
+  }
+  if (requeued > 0) ctx.log.warn({ requeued }, 'requeued stranded deliveries');
+  return { requeued };
+}

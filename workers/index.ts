@@ -1,0 +1,68 @@
+import { type Job, type Processor, Worker } from 'bullmq';
+import type { AppContext } from '../src/context.ts';
+import { JOB_SWEEP, QUEUE_DELIVER, QUEUE_MODERATE } from '../src/jobs/payloads.ts';
+import { createDeliverProcessor } from './deliver.ts';
+import { createModerateProcessor } from './moderate.ts';
+
+export interface RunningWorkers {
+  workers: Worker[];
+  /** Stops taking jobs, waits up to `timeoutMs` for active ones, then closes connections. */
+  close(timeoutMs?: number): Promise<void>;
+}
+
+export interface StartWorkersOptions {
+  /** Replaces the moderate processor (tests use it to simulate a worker dying mid-job). */
+  moderateProcessor?: Processor;
+  queues?: Array<typeof QUEUE_MODERATE | typeof QUEUE_DELIVER>;
+}
+
+export async function startWorkers(ctx: AppContext, options: StartWorkersOptions = {}): Promise<RunningWorkers> {
+  const { config, log, metrics } = ctx;
+  const wanted = options.queues ?? [QUEUE_MODERATE, QUEUE_DELIVER];
+  const common = {
+    connection: ctx.workerRedisOptions,
+    prefix: config.queuePrefix,
+    lockDuration: config.workers.lockDurationMs,
+    stalledInterval: config.workers.stalledIntervalMs,
+    maxStalledCount: 3,
+  };
+  const workers: Worker[] = [];
+  if (wanted.includes(QUEUE_MODERATE)) {
+    const processor = options.moderateProcessor ?? createModerateProcessor(ctx);
+    workers.push(new Worker(QUEUE_MODERATE, processor, { ...common, concurrency: config.workers.moderateConcurrency }));
+  }
+  if (wanted.includes(QUEUE_DELIVER)) {
+    workers.push(new Worker(QUEUE_DELIVER, createDeliverProcessor(ctx), { ...common, concurrency: config.workers.deliverConcurrency }));
+    await ctx.queues.deliver.upsertJobScheduler(JOB_SWEEP, { every: config.sweepIntervalMs }, { name: JOB_SWEEP, data: {} });
+  }
+  for (const worker of workers) {
+    const observe = (outcome: string) => (job: Job | undefined) => {
+      if (job?.processedOn && job.finishedOn)
+        metrics.jobDuration.observe({ queue: worker.name, outcome }, (job.finishedOn - job.processedOn) / 1000);
+    };
+    worker.on('completed', observe('completed'));
+    worker.on('failed', (job, err) => {
+      observe('failed')(job);
+      log.warn({ queue: worker.name, job_id: job?.id, attempts: job?.attemptsMade, err: err.message }, 'job failed');
+    });
+    worker.on('error', (err) => log.error({ queue: worker.name, err: err.message }, 'worker error'));
+  }
+  await Promise.all(workers.map((w) => w.waitUntilReady()));
+  log.info({ queues: wanted, prefix: config.queuePrefix }, 'workers started');
+
+  return {
+    workers,
+    async close(timeoutMs = config.shutdownTimeoutMs) {
+      const graceful = Promise.all(workers.map((w) => w.close()));
+      const timedOut = await Promise.race([
+        graceful.then(() => false),
+        new Promise<boolean>((resolve) => setTimeout(() => resolve(true), timeoutMs).unref()),
+      ]);
+      if (timedOut) {
+        // Jobs still running keep their lock until it expires; another worker then retries them.
+        log.warn({ timeoutMs }, 'workers did not finish in time; forcing close');
+        await Promise.all(workers.map((w) => w.close(true)));
+      }
+    },
+  };
+}
