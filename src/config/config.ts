@@ -71,12 +71,16 @@ export function loadConfig(): Config {
   return configFromEnv(readEnv());
 }
 
-type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
+export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
 
 /** A config from defaults (no environment) with overrides, for tests and tools. */
 export function buildConfig(overrides: DeepPartial<Config> = {}): Config {
-  const base = configFromEnv(readEnv({}));
-  return mergeDeep(base, overrides);
+  return withOverrides(configFromEnv(readEnv({})), overrides);
+}
+
+/** A copy of `config` with nested overrides applied (sections are merged, not replaced). */
+export function withOverrides(config: Config, overrides: DeepPartial<Config>): Config {
+  return mergeDeep(config, overrides);
 }
 
 function mergeDeep<T>(base: T, over: DeepPartial<T>): T {

@@ -58,7 +58,9 @@ describe('a post from ingest to a signed verdict callback', () => {
     const attempts = await db.select().from(deliveryAttempts).where(eq(deliveryAttempts.deliveryId, delivery.id));
     expect(attempts.map((a) => a.statusCode)).toEqual([200]);
 
-    const types = (await db.select().from(auditEvents).where(eq(auditEvents.forumId, 'chronic-pain')).orderBy(auditEvents.seq)).map((e) => e.type);
+    const types = (await db.select().from(auditEvents).where(eq(auditEvents.forumId, 'chronic-pain')).orderBy(auditEvents.seq)).map(
+      (e) => e.type,
+    );
     expect(types).toEqual(['forum_created', 'received', 'decided', 'delivered']);
     expect(await verifyAuditChain(db, 'chronic-pain')).toMatchObject({ ok: true, checked: 4 });
   });

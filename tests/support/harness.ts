@@ -1,21 +1,22 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { buildConfig, type Config } from '../../src/config/config.ts';
+import { buildConfig, type Config, type DeepPartial, withOverrides } from '../../src/config/config.ts';
 import { type AppContext, createContext } from '../../src/context.ts';
 import { createForum, type ForumSecrets } from '../../src/forums/forums.ts';
 import { type App, createApp } from '../../src/http/app.ts';
-import { createLogger } from '../../src/observability/logger.ts';
+import { createLogger, type Logger } from '../../src/observability/logger.ts';
 import { type RunningWorkers, type StartWorkersOptions, startWorkers } from '../../workers/index.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
 import { forumHeaders } from './sign.ts';
 
-type ConfigOverrides = Parameters<typeof buildConfig>[0];
+type ConfigOverrides = DeepPartial<Config>;
 
 export interface HarnessOptions {
   workers?: boolean | StartWorkersOptions;
   config?: ConfigOverrides;
   /** Create a forum with this callback URL (or none when null). */
   callbackUrl?: string | null;
+  log?: Logger;
 }
 
 export interface Harness {
@@ -32,7 +33,7 @@ export interface Harness {
 
 /** Test settings: fast retries and stall detection so failure paths finish in seconds. */
 export function testConfig(databaseUrl: string, overrides: ConfigOverrides = {}): Config {
-  return buildConfig({
+  const defaults = buildConfig({
     databaseUrl,
     queuePrefix: `hearth-test-${randomBytes(4).toString('hex')}`,
     logLevel: 'silent',
@@ -40,15 +41,15 @@ export function testConfig(databaseUrl: string, overrides: ConfigOverrides = {})
     callbacks: { allowPrivate: true, backoffMs: 40, timeoutMs: 2000 },
     workers: { lockDurationMs: 1500, stalledIntervalMs: 500, moderateConcurrency: 4, deliverConcurrency: 4 },
     shutdownTimeoutMs: 5000,
-    ...overrides,
   });
+  return withOverrides(defaults, overrides);
 }
 
 /** A database, a queue prefix, a context, the HTTP app and (optionally) workers, all isolated. */
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const database = await createTestDatabase();
   const config = testConfig(database.url, options.config);
-  const ctx = await createContext(config, { skipMigrations: true, log: createLogger('silent') });
+  const ctx = await createContext(config, { skipMigrations: true, log: options.log ?? createLogger('silent') });
   const app = createApp(ctx);
   const forum = await createForum(
     ctx.database.db,
@@ -66,7 +67,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     submit(post, opts = {}) {
       const body = typeof post === 'string' ? post : JSON.stringify(post);
       const headers = forumHeaders(opts.secret ?? forum.ingest_secret, body, opts);
-      return Promise.resolve(app.request(`/v1/forums/${opts.forumId ?? forum.id}/posts${opts.query ?? ''}`, { method: 'POST', body, headers }));
+      return Promise.resolve(
+        app.request(`/v1/forums/${opts.forumId ?? forum.id}/posts${opts.query ?? ''}`, { method: 'POST', body, headers }),
+      );
     },
     async close() {
       await workers?.close(2000);

@@ -1,0 +1,88 @@
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decisions, deliveries, revisions } from '../../src/db/schema/index.ts';
+import { createModerateProcessor } from '../../workers/moderate.ts';
+import { type Harness, samplePost, startHarness } from '../support/harness.ts';
+import { Receiver } from '../support/receiver.ts';
+
+describe('exactly one decision and callback per revision', () => {
+  let h: Harness;
+  let receiver: Receiver;
+  beforeAll(async () => {
+    receiver = await new Receiver().start();
+    h = await startHarness({ workers: true, callbackUrl: receiver.url });
+  });
+  afterAll(async () => {
+    await h.close();
+    await receiver.stop();
+  });
+
+  /** Sends a fresh post and waits for its callback: every callback queued before it has arrived by then. */
+  async function flush(): Promise<void> {
+    const marker = samplePost('marker post, nothing to see');
+    const before = receiver.calls.length;
+    await h.submit(marker);
+    await receiver.waitForCalls(before + 1);
+    await new Promise((r) => setTimeout(r, 150));
+  }
+
+  const bodies = () => receiver.calls.map((c) => JSON.parse(c.body).data);
+
+  it('a duplicate send makes no second decision or callback; an edit is a new revision', async () => {
+    const post = samplePost('I take 300 mg gabapentin and the brain fog is awful.');
+    const first = await h.submit(post, { query: '?wait=5000' });
+    expect(first.status).toBe(200);
+    const again = await h.submit(post, { query: '?wait=5000' });
+    expect(again.status).toBe(200);
+    expect(((await again.json()) as { decision_id: string }).decision_id).toBe(
+      ((await first.json()) as { decision_id: string }).decision_id,
+    );
+    await flush();
+    expect(bodies().filter((d) => d.post_id === post.id)).toHaveLength(1);
+
+    const edited = { ...post, body: 'Edit: it is 600 mg now, my doctor raised it.' };
+    expect((await h.submit(edited)).status).toBe(202);
+    await flush();
+    const forPost = bodies().filter((d) => d.post_id === post.id);
+    expect(forPost.map((d) => d.revision)).toEqual([1, 2]);
+    const db = h.ctx.database.db;
+    expect(await db.select().from(decisions).where(eq(decisions.postId, post.id))).toHaveLength(2);
+    expect(await db.select().from(revisions).where(eq(revisions.postId, post.id))).toHaveLength(2);
+  });
+
+  it('a duplicate arriving after its job was cleaned up is absorbed by the unique decision key', async () => {
+    const post = samplePost('Heat pads and pacing help my back on bad days.');
+    expect((await h.submit(post, { query: '?wait=5000' })).status).toBe(200);
+    // Find the finished job by its deterministic id and remove it, as retention eventually does.
+    const [rev] = await h.ctx.database.db.select().from(revisions).where(eq(revisions.postId, post.id));
+    const job = await h.ctx.queues.moderate.getJob(rev?.submissionId ?? '');
+    await job?.remove();
+    expect(await h.ctx.queues.moderate.getJob(rev?.submissionId ?? '')).toBeUndefined();
+
+    const res = await h.submit(post, { query: '?wait=5000' });
+    expect(res.status).toBe(200);
+    await flush();
+    expect(bodies().filter((d) => d.post_id === post.id)).toHaveLength(1);
+    expect(await h.ctx.database.db.select().from(decisions).where(eq(decisions.postId, post.id))).toHaveLength(1);
+  });
+
+  it('the same job processed twice at once stores one decision and one delivery', async () => {
+    const post = samplePost('Concurrent processing check.');
+    const { submission_id } = (await (await h.submit(post)).json()) as { submission_id: string };
+    const job = await h.ctx.queues.moderate.getJob(submission_id);
+    if (!job) throw new Error('job missing');
+    const process = createModerateProcessor(h.ctx);
+    const results = await Promise.all([process(job), process(job), process(job)]);
+    expect(new Set(results.map((r) => r.decision_id)).size).toBe(1);
+    await flush();
+    const rows = await h.ctx.database.db.select().from(decisions).where(eq(decisions.postId, post.id));
+    expect(rows).toHaveLength(1);
+    expect(
+      await h.ctx.database.db
+        .select()
+        .from(deliveries)
+        .where(eq(deliveries.decisionId, rows[0]?.id ?? '')),
+    ).toHaveLength(1);
+    expect(bodies().filter((d) => d.post_id === post.id)).toHaveLength(1);
+  });
+});

@@ -1,0 +1,196 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createContext } from '../../src/context.ts';
+import { createDatabase } from '../../src/db/client.ts';
+import { recordDecision } from '../../src/decisions/record-decision.ts';
+import { createForum } from '../../src/forums/forums.ts';
+import { createApp } from '../../src/http/app.ts';
+import { contentHash, submissionId } from '../../src/ingest/submission.ts';
+import { scorePost } from '../../src/moderation/score-post.ts';
+import { createLogger } from '../../src/observability/logger.ts';
+import { requeueStrandedDeliveries } from '../../workers/deliver.ts';
+import { startWorkers } from '../../workers/index.ts';
+import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { eventually } from '../support/eventually.ts';
+import { deleteQueueKeys, type Harness, samplePost, startHarness, testConfig } from '../support/harness.ts';
+import { Receiver } from '../support/receiver.ts';
+import { forumHeaders } from '../support/sign.ts';
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const srv = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** A throwaway Redis server of our own, so the test can stop it without touching the shared one. */
+async function startRedis(port: number): Promise<ChildProcess> {
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    stdio: 'ignore',
+  });
+  const { Redis } = await import('ioredis');
+  await eventually(
+    async () => {
+      const probe = new Redis(port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+      try {
+        probe.on('error', () => {});
+        await probe.connect();
+        return (await probe.ping()) === 'PONG';
+      } finally {
+        probe.disconnect();
+      }
+    },
+    10_000,
+    'redis-server to start',
+  );
+  return child;
+}
+
+let cleanups: Array<() => Promise<unknown>> = [];
+afterEach(async () => {
+  for (const c of cleanups.reverse()) await c().catch(() => {});
+  cleanups = [];
+});
+
+describe('Redis outage at ingest', () => {
+  it('answers 503 within a second while Redis is down, and recovers when it is back', async () => {
+    const port = await freePort();
+    let redis = await startRedis(port);
+    cleanups.push(async () => redis.kill('SIGKILL'));
+    const database: TestDatabase = await createTestDatabase();
+    cleanups.push(() => database.drop());
+    const config = testConfig(database.url, { redisUrl: `redis://127.0.0.1:${port}` });
+    const ctx = await createContext(config, { skipMigrations: true, log: createLogger('silent') });
+    cleanups.push(() => ctx.close());
+    const app = createApp(ctx);
+    const forum = await createForum(ctx.database.db, { id: 'chronic-pain' }, { allowPrivate: true, actor: 'test' });
+    const send = () => {
+      const body = JSON.stringify(samplePost());
+      return app.request('/v1/forums/chronic-pain/posts', { method: 'POST', body, headers: forumHeaders(forum.ingest_secret, body) });
+    };
+    expect((await send()).status).toBe(202);
+
+    const exited = new Promise((r) => redis.once('exit', r));
+    redis.kill('SIGKILL');
+    await exited;
+    const started = performance.now();
+    const res = await send();
+    const elapsed = performance.now() - started;
+    expect(res.status).toBe(503);
+    expect(await res.json()).toMatchObject({ error: { code: 'queue_unavailable' } });
+    expect(elapsed).toBeLessThan(1000);
+    expect((await app.request('/readyz')).status).toBe(503);
+
+    redis = await startRedis(port);
+    await eventually(async () => (await send()).status === 202, 10_000, 'ingest to recover');
+    expect((await app.request('/readyz')).status).toBe(200);
+  });
+
+  it('answers 503 when Redis was never reachable', async () => {
+    const database = await createTestDatabase();
+    cleanups.push(() => database.drop());
+    const config = testConfig(database.url, { redisUrl: `redis://127.0.0.1:${await freePort()}` });
+    const ctx = await createContext(config, { skipMigrations: true, log: createLogger('silent') });
+    cleanups.push(() => ctx.close());
+    const forum = await createForum(ctx.database.db, { id: 'chronic-pain' }, { allowPrivate: true, actor: 'test' });
+    const body = JSON.stringify(samplePost());
+    const started = performance.now();
+    const res = await createApp(ctx).request('/v1/forums/chronic-pain/posts', {
+      method: 'POST',
+      body,
+      headers: forumHeaders(forum.ingest_secret, body),
+    });
+    expect(res.status).toBe(503);
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+});
+
+describe('stranded deliveries', () => {
+  it('the sweep queues a pending delivery whose job was lost', async () => {
+    const receiver = await new Receiver().start();
+    cleanups.push(() => receiver.stop());
+    const h: Harness = await startHarness({ workers: true, callbackUrl: receiver.url });
+    cleanups.push(() => h.close());
+    const post = { ...samplePost(), format: 'text' as const };
+    const hash = contentHash(post);
+    // Stored as a worker would, but the process "died" before queueing the delivery.
+    const scored = scorePost(h.ctx.policySet, h.ctx.scorer, post.body);
+    const recorded = await recordDecision(h.ctx.database.db, {
+      job: {
+        forumId: 'chronic-pain',
+        submissionId: submissionId('chronic-pain', post.id, hash),
+        contentHash: hash,
+        receivedAt: new Date().toISOString(),
+        post,
+      },
+      policySetVersion: h.ctx.policySet.version,
+      verdict: scored.verdict,
+      scorers: scored.scorers,
+      timings: scored.timings,
+    });
+    expect(recorded.pendingDeliveryIds).toHaveLength(1);
+    expect(await requeueStrandedDeliveries(h.ctx, 60_000)).toEqual({ requeued: 0 });
+    expect(await requeueStrandedDeliveries(h.ctx, 0)).toEqual({ requeued: 1 });
+    const [call] = await receiver.waitForCalls(1);
+    expect(JSON.parse(call?.body ?? '{}').data.decision_id).toBe(recorded.decision.id);
+    // A second sweep finds the delivery done and queues nothing.
+    await eventually(async () => (await requeueStrandedDeliveries(h.ctx, 0)).requeued === 0, 5000, 'delivery to finish');
+  });
+});
+
+describe('graceful shutdown', () => {
+  it('closing workers lets an active job finish', async () => {
+    const h = await startHarness();
+    cleanups.push(() => h.close());
+    let finished = false;
+    const workers = await startWorkers(h.ctx, {
+      queues: ['moderate'],
+      moderateProcessor: async () => {
+        await new Promise((r) => setTimeout(r, 400));
+        finished = true;
+        return 'done';
+      },
+    });
+    const { submission_id } = (await (await h.submit(samplePost())).json()) as { submission_id: string };
+    await eventually(async () => (await h.ctx.queues.moderate.getJob(submission_id))?.processedOn, 5000, 'job to start');
+    await workers.close(5000);
+    expect(finished).toBe(true);
+    expect(await (await h.ctx.queues.moderate.getJob(submission_id))?.getState()).toBe('completed');
+  });
+
+  it('SIGTERM stops the service process with exit code 0', async () => {
+    const database = await createTestDatabase();
+    cleanups.push(() => database.drop());
+    const config = testConfig(database.url);
+    cleanups.push(() => deleteQueueKeys(config));
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      env: {
+        ...process.env,
+        DATABASE_URL: database.url,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        HEARTH_QUEUE_PREFIX: config.queuePrefix,
+        LOG_LEVEL: 'info',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout?.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    cleanups.push(async () => child.kill('SIGKILL'));
+    const port = await eventually(() => /"port":(\d+).*api listening/.exec(out)?.[1], 20_000, 'api to listen');
+    await eventually(() => out.includes('workers started'), 10_000, 'workers to start');
+    expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+    const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    child.kill('SIGTERM');
+    expect(await exit).toBe(0);
+    expect(out).toContain('"msg":"stopped"');
+    // The database pool belongs to the child; make sure nothing of ours holds the test database.
+    const db = createDatabase(database.url, 1);
+    await db.close();
+  });
+});
