@@ -1,5 +1,6 @@
 import { type Job, type Processor, Worker } from 'bullmq';
 import type { AppContext } from '../src/context.ts';
+import { cappedExponentialBackoff } from '../src/jobs/backoff.ts';
 import { JOB_SWEEP, QUEUE_DELIVER, QUEUE_MODERATE } from '../src/jobs/payloads.ts';
 import { createDeliverProcessor } from './deliver.ts';
 import { createModerateProcessor } from './moderate.ts';
@@ -25,6 +26,7 @@ export async function startWorkers(ctx: AppContext, options: StartWorkersOptions
     lockDuration: config.workers.lockDurationMs,
     stalledInterval: config.workers.stalledIntervalMs,
     maxStalledCount: 3,
+    settings: { backoffStrategy: cappedExponentialBackoff(1000, 5 * 60_000) },
   };
   const workers: Worker[] = [];
   if (wanted.includes(QUEUE_MODERATE)) {

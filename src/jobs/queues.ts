@@ -1,5 +1,6 @@
-import { Queue, type QueueOptions } from 'bullmq';
+import { type JobsOptions, Queue, type QueueOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { CAPPED_EXPONENTIAL } from './backoff.ts';
 import { type DeliverQueueData, type ModerateJob, QUEUE_DELIVER, QUEUE_MODERATE } from './payloads.ts';
 
 export interface Queues {
@@ -7,6 +8,17 @@ export interface Queues {
   deliver: Queue<DeliverQueueData>;
   close(): Promise<void>;
 }
+
+export const moderateJobOptions = {
+  // With the workers' capped backoff (1 s doubling to 5 min) this rides out about four
+  // hours of PostgreSQL outage before a job lands in the failed set.
+  attempts: 60,
+  backoff: { type: CAPPED_EXPONENTIAL },
+  // Finished jobs are kept a day so duplicates are absorbed by job id; the decision's
+  // unique key absorbs any that arrive later.
+  removeOnComplete: { age: 24 * 3600, count: 100_000 },
+  removeOnFail: { age: 7 * 24 * 3600 },
+} satisfies JobsOptions;
 
 export interface QueueSettings {
   prefix: string;
@@ -20,17 +32,7 @@ export interface QueueSettings {
  */
 export function createQueues(connection: Redis, settings: QueueSettings): Queues {
   const base: QueueOptions = { connection, prefix: settings.prefix };
-  const moderate = new Queue<ModerateJob>(QUEUE_MODERATE, {
-    ...base,
-    defaultJobOptions: {
-      attempts: 8,
-      backoff: { type: 'exponential', delay: 1000, jitter: 0.5 },
-      // Finished jobs are kept a day so duplicates are absorbed by job id; the decision's
-      // unique key absorbs any that arrive later.
-      removeOnComplete: { age: 24 * 3600, count: 100_000 },
-      removeOnFail: { age: 7 * 24 * 3600 },
-    },
-  });
+  const moderate = new Queue<ModerateJob>(QUEUE_MODERATE, { ...base, defaultJobOptions: moderateJobOptions });
   const deliver = new Queue<DeliverQueueData>(QUEUE_DELIVER, {
     ...base,
     defaultJobOptions: {

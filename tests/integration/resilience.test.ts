@@ -3,6 +3,7 @@ import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createContext } from '../../src/context.ts';
 import { createDatabase } from '../../src/db/client.ts';
+import { deliveries } from '../../src/db/schema/index.ts';
 import { recordDecision } from '../../src/decisions/record-decision.ts';
 import { createForum } from '../../src/forums/forums.ts';
 import { createApp } from '../../src/http/app.ts';
@@ -194,3 +195,42 @@ describe('graceful shutdown', () => {
     await db.close();
   });
 });
+
+describe('PostgreSQL outage', () => {
+  it('posts accepted while the database is unreachable are decided and delivered once it is back', async () => {
+    const receiver = await new Receiver().start();
+    cleanups.push(() => receiver.stop());
+    const h = await startHarness({ workers: true, callbackUrl: receiver.url });
+    cleanups.push(() => h.close());
+    // One post first, so the API has the forum cached as it would in steady state; its
+    // delivery is recorded before the outage so that it is not legitimately sent twice.
+    expect((await h.submit(samplePost(), { query: '?wait=5000' })).status).toBe(200);
+    await eventually(async () => (await h.ctx.database.db.select().from(deliveries))[0]?.status === 'succeeded', 5000, 'first delivery');
+
+    const admin = createDatabase(adminUrlOf(h.database.url), 1);
+    cleanups.push(() => admin.close());
+    const setConnections = async (allowed: boolean) => {
+      await admin.sql.unsafe(`alter database "${h.database.name}" with allow_connections ${allowed}`);
+      if (!allowed) await admin.sql`select pg_terminate_backend(pid) from pg_stat_activity where datname = ${h.database.name}`;
+    };
+    await setConnections(false);
+    cleanups.push(() => setConnections(true));
+
+    const post = samplePost('Posted while the database was down.');
+    const res = await h.submit(post);
+    expect(res.status).toBe(202);
+    const { submission_id } = (await res.json()) as { submission_id: string };
+    await eventually(async () => ((await h.ctx.queues.moderate.getJob(submission_id))?.attemptsMade ?? 0) >= 1, 10_000, 'a failed attempt');
+    expect(await (await h.ctx.queues.moderate.getJob(submission_id))?.getState()).not.toBe('failed');
+
+    await setConnections(true);
+    const calls = await receiver.waitForCalls(2, 20_000);
+    expect(calls.map((c) => JSON.parse(c.body).data.post_id)).toContain(post.id);
+  });
+});
+
+function adminUrlOf(url: string): string {
+  const u = new URL(url);
+  u.pathname = '/postgres';
+  return u.toString();
+}
