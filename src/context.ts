@@ -69,7 +69,7 @@ export async function createContext(config: Config, options: ContextOptions = {}
     queues,
     forums: new ForumCache(database.db),
     policySet,
-    scorer: createLocalScorer(policySet.policies),
+    scorer: createLocalScorer(policySet.policies, policySet.model),
     workerRedisOptions: workerRedisOptions(config.redisUrl),
     moderateEvents() {
       if (!events) {

@@ -4,6 +4,7 @@ import { recordDecision } from '../src/decisions/record-decision.ts';
 import { type VerdictData, verdictData } from '../src/decisions/verdict-payload.ts';
 import { getForum } from '../src/forums/forums.ts';
 import { JOB_DELIVER, type ModerateJob, moderateJobSchema } from '../src/jobs/payloads.ts';
+import { parseForumOverrides } from '../src/moderation/overrides.ts';
 import { scorePost } from '../src/moderation/score-post.ts';
 
 /**
@@ -19,13 +20,15 @@ export function createModerateProcessor(ctx: AppContext) {
     const forum = await getForum(ctx.database.db, data.forumId);
     if (!forum) throw new UnrecoverableError(`forum ${data.forumId} no longer exists`);
 
-    const scored = scorePost(ctx.policySet, ctx.scorer, data.post.body);
+    const overrides = parseForumOverrides(forum.policyOverrides);
+    const scored = scorePost(ctx.policySet, ctx.scorer, data.post.body, data.post.format, overrides);
     const recorded = await recordDecision(ctx.database.db, {
       job: data,
       policySetVersion: ctx.policySet.version,
       verdict: scored.verdict,
       scorers: scored.scorers,
       timings: scored.timings,
+      language: scored.language,
     });
     // Queued after the commit; if this process dies first, the retried job (or the sweeper)
     // queues it. The delivery id as job id makes repeats harmless.

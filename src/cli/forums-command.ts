@@ -1,5 +1,7 @@
 import { Command } from 'commander';
+import { AppError } from '../errors.ts';
 import { createForum, listForums, updateForum } from '../forums/forums.ts';
+import type { PolicyOverride } from '../moderation/overrides.ts';
 import { withDatabase } from './database.ts';
 import { print } from './output.ts';
 
@@ -30,9 +32,15 @@ export function forumsCommand(): Command {
     .option('--enable-callback', 're-enable a callback disabled after a 410 answer')
     .option('--rotate-ingest-secret', 'issue a new ingest secret')
     .option('--rotate-callback-secret', 'issue a new callback secret')
+    .option('--disable-policy <policy...>', 'switch policies off for this forum')
+    .option('--enable-policy <policy...>', 'switch policies back on')
+    .option('--policy-overrides <json>', 'merge per-policy overrides, e.g. {"hostility":{"flag_at":0.6}}; null removes one')
     .option('--json', 'print JSON')
     .description("change a forum's settings")
-    .addHelpText('after', '\nExample:\n  npx hearth forums update chronic-pain --enable-callback')
+    .addHelpText(
+      'after',
+      `\nExamples:\n  npx hearth forums update chronic-pain --enable-callback\n  npx hearth forums update chronic-pain --disable-policy misinformation\n  npx hearth forums update chronic-pain --policy-overrides '{"hostility":{"flag_at":0.6,"thresholds":[{"min":0.6,"action":"review"},{"min":0.9,"action":"hold"}]}}'`,
+    )
     .action(
       async (
         id: string,
@@ -43,9 +51,13 @@ export function forumsCommand(): Command {
           enableCallback?: boolean;
           rotateIngestSecret?: boolean;
           rotateCallbackSecret?: boolean;
+          disablePolicy?: string[];
+          enablePolicy?: string[];
+          policyOverrides?: string;
           json?: boolean;
         },
       ) => {
+        const policyOverrides = overridesFromOptions(opts);
         const forum = await withDatabase(({ db }, allowPrivate) =>
           updateForum(
             db,
@@ -56,6 +68,7 @@ export function forumsCommand(): Command {
               enableCallback: opts.enableCallback,
               rotateIngestSecret: opts.rotateIngestSecret,
               rotateCallbackSecret: opts.rotateCallbackSecret,
+              policyOverrides,
             },
             { allowPrivate, actor: 'cli' },
           ),
@@ -66,6 +79,7 @@ export function forumsCommand(): Command {
             name: forum.name,
             callback_url: forum.callbackUrl,
             callback_disabled_at: forum.callbackDisabledAt?.toISOString() ?? null,
+            policy_overrides: forum.policyOverrides,
             ...(opts.rotateIngestSecret ? { ingest_secret: forum.ingestSecret } : {}),
             ...(opts.rotateCallbackSecret ? { callback_secret: forum.callbackSecret } : {}),
           },
@@ -93,4 +107,19 @@ export function forumsCommand(): Command {
     });
 
   return forums;
+}
+
+function overridesFromOptions(opts: { disablePolicy?: string[]; enablePolicy?: string[]; policyOverrides?: string }) {
+  if (!opts.disablePolicy && !opts.enablePolicy && !opts.policyOverrides) return undefined;
+  let change: Record<string, PolicyOverride | null> = {};
+  if (opts.policyOverrides) {
+    try {
+      change = JSON.parse(opts.policyOverrides);
+    } catch {
+      throw new AppError('validation_failed', '--policy-overrides must be JSON, e.g. {"hostility":{"flag_at":0.6}}');
+    }
+  }
+  for (const p of opts.disablePolicy ?? []) change[p] = { ...change[p], enabled: false };
+  for (const p of opts.enablePolicy ?? []) change[p] = { ...change[p], enabled: true };
+  return change;
 }

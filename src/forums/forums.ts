@@ -4,6 +4,7 @@ import { appendAuditEvent } from '../audit/audit-log.ts';
 import type { Db, DbOrTx } from '../db/client.ts';
 import { type Forum, forums } from '../db/schema/index.ts';
 import { AppError } from '../errors.ts';
+import { mergeOverrides, type PolicyOverride, parseForumOverrides } from '../moderation/overrides.ts';
 import { callbackUrlProblem } from '../webhooks/callback-address.ts';
 import { generateSecret } from '../webhooks/standard-webhooks.ts';
 
@@ -61,6 +62,8 @@ export interface UpdateForumInput {
   rotateCallbackSecret?: boolean;
   /** Clears a 410-disabled callback so deliveries resume. */
   enableCallback?: boolean;
+  /** Per-policy changes merged into the forum's overrides; null removes a policy's override. */
+  policyOverrides?: Record<string, PolicyOverride | null>;
 }
 
 export async function updateForum(
@@ -72,6 +75,14 @@ export async function updateForum(
   checkCallbackUrl(input.callbackUrl ?? undefined, opts.allowPrivate);
   return db.transaction(async (tx) => {
     const changes: Partial<Forum> = {};
+    if (input.policyOverrides) {
+      const [current] = await tx.select({ overrides: forums.policyOverrides }).from(forums).where(eq(forums.id, id));
+      try {
+        changes.policyOverrides = mergeOverrides(parseForumOverrides(current?.overrides ?? {}), input.policyOverrides);
+      } catch (err) {
+        throw new AppError('validation_failed', `policy overrides: ${(err as Error).message}`);
+      }
+    }
     if (input.name !== undefined) changes.name = input.name;
     if (input.callbackUrl !== undefined) changes.callbackUrl = input.callbackUrl;
     if (input.rotateIngestSecret) changes.ingestSecret = generateSecret();
@@ -93,7 +104,7 @@ export async function updateForum(
       type: 'forum_updated',
       actor: opts.actor,
       subjectId: id,
-      payload: { changed, callback_url: row.callbackUrl },
+      payload: { changed, callback_url: row.callbackUrl, policy_overrides: row.policyOverrides },
     });
     return row;
   });

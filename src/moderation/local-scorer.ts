@@ -1,11 +1,31 @@
-import type { Policy } from '../policies/schema.ts';
+import type { Policy, SentenceFlag, Signal } from '../policies/schema.ts';
+import { detectors } from './detectors/index.ts';
+import { extractFeatures } from './model/features.ts';
+import { type LinearModel, type Prediction, predict } from './model/linear-model.ts';
+import type { Sentence } from './speech/sentences.ts';
+import { analyseSpeech } from './speech/speech-acts.ts';
+import { subjectIsOther } from './speech/subject.ts';
+import { detectLanguage } from './text/detect-language.ts';
+import { type PreparedText, prepareText, type TextFormat, toOriginalSpan } from './text/prepare-text.ts';
 import type { Evidence, PolicyResult } from './types.ts';
 
+export interface LocalScore {
+  policies: PolicyResult[];
+  language: string;
+  /** Which local scorers contributed: the rules always, the linear model when one is loaded. */
+  scorers: string[];
+}
+
+export interface LocalScorer {
+  score(text: string, format?: TextFormat): LocalScore;
+  /** The model's input features for a post (for training it). */
+  features(text: string, format?: TextFormat): string[];
+}
+
 interface CompiledSignal {
-  id: string;
-  regex: RegExp;
-  weight: number;
-  rationale: string;
+  signal: Signal;
+  /** Global regex over `norm` (patterns, terms) or undefined for detectors. */
+  regex?: RegExp;
 }
 
 interface CompiledPolicy {
@@ -13,56 +33,202 @@ interface CompiledPolicy {
   signals: CompiledSignal[];
 }
 
-export interface LocalScorer {
-  score(text: string): PolicyResult[];
+/** A match in original-text coordinates, with the sentence it falls in. */
+interface Hit {
+  start: number;
+  end: number;
+  sentence: Sentence | undefined;
 }
 
 /**
- * Deterministic pattern scorer: each policy's signals are matched against the text and their
- * weights combined as a noisy-or, so several weak signals add up without ever exceeding 1.
- * Pure: no I/O, compiled once per policy set.
+ * The local scorer: every policy's signals (patterns, lexicons, personal-data detectors) are
+ * matched against a prepared view of the post, kept only where the sentence's speech act fits
+ * (a directive, a claim stated as fact, data about someone else), and combined as a
+ * noisy-or. Pure and deterministic; compiled once per policy set.
  */
-export function createLocalScorer(policies: Policy[]): LocalScorer {
-  const compiled: CompiledPolicy[] = policies.map((policy) => ({
-    policy,
-    signals: policy.signals.map((s) => ({
-      id: s.id,
-      regex: new RegExp(s.pattern, 'giu'),
-      weight: s.weight,
-      rationale: s.rationale,
-    })),
-  }));
-  return { score: (text) => compiled.map((c) => scorePolicy(c, text)) };
-}
-
-function scorePolicy({ policy, signals }: CompiledPolicy, text: string): PolicyResult {
-  let miss = 1;
-  let strongest: CompiledSignal | undefined;
-  const evidence: Evidence[] = [];
-  for (const signal of signals) {
-    signal.regex.lastIndex = 0;
-    let matched = false;
-    for (const m of text.matchAll(signal.regex)) {
-      if (m[0].length === 0) continue;
-      matched = true;
-      evidence.push({ start: m.index, end: m.index + m[0].length, text: m[0] });
-    }
-    if (!matched) continue;
-    miss *= 1 - signal.weight;
-    if (!strongest || signal.weight > strongest.weight) strongest = signal;
-  }
-  const score = round(1 - miss);
-  const flagged = score >= policy.flag_at;
-  evidence.sort((a, b) => a.start - b.start);
+export function createLocalScorer(policies: Policy[], model?: LinearModel): LocalScorer {
+  const compiled: CompiledPolicy[] = policies.map((policy) => ({ policy, signals: policy.signals.map(compileSignal) }));
+  const analyse = (text: string, format: TextFormat) => {
+    const prepared = prepareText(text, format);
+    const speech = analyseSpeech(prepared.norm);
+    const ctx: ScoringContext = { prepared, sentences: speech.sentences, debunking: speech.debunking, detectorCache: new Map() };
+    const rules = compiled.map((c) => scorePolicy(c, ctx));
+    const language = detectLanguage(prepared.norm);
+    const features = extractFeatures({
+      norm: prepared.norm,
+      sentences: speech.sentences,
+      firedSignals: rules.flatMap((r) => r.fired.map((id) => `${r.result.policy}/${id}`)),
+      detectors: [...ctx.detectorCache.entries()].filter(([, hits]) => hits.length > 0).map(([name]) => name),
+      language,
+    });
+    return { ctx, rules, language, features };
+  };
   return {
-    policy: policy.id,
-    score,
-    flagged,
-    evidence: flagged ? evidence : [],
-    rationale: strongest ? strongest.rationale : 'no signal',
+    score(text, format = 'text') {
+      const { ctx, rules, language, features } = analyse(text, format);
+      const results = rules.map(({ result }, i) => {
+        const weights = model?.policies[result.policy]?.weights;
+        const policy = compiled[i]?.policy;
+        return weights && policy ? withModel(result, policy, predict(weights, features), ctx.prepared) : result;
+      });
+      return { policies: results, language, scorers: model ? ['local-rules', 'local-model'] : ['local-rules'] };
+    },
+    features(text, format = 'text') {
+      return [...analyse(text, format).features.keys()];
+    },
   };
 }
 
-function round(n: number): number {
-  return Math.round(n * 1000) / 1000;
+/**
+ * Blends the rules with the linear model. The model's probability is the score, since it was
+ * trained with the rule signals among its inputs; a strong rule verdict is never lowered by it.
+ */
+function withModel(rule: PolicyResult, policy: Policy, prediction: Prediction, prepared: PreparedText): PolicyResult {
+  const probability = Math.round(prediction.probability * 1000) / 1000;
+  const score = rule.score >= STRONG_RULE ? Math.max(rule.score, probability) : probability;
+  const flagged = score >= policy.flag_at;
+  if (rule.evidence.length > 0 || !flagged) return { ...rule, score, flagged };
+  // Flagged by the model alone: the words that weighed most are the evidence.
+  const spans = prediction.drivers.flatMap((f) => f.spans.map(([s, e]) => toOriginalSpan(prepared.normMap, s, e)));
+  const evidence = spans.sort((a, b) => a.start - b.start).map((s) => ({ ...s, text: prepared.original.slice(s.start, s.end) }));
+  const words = evidence
+    .map((e) => `"${e.text}"`)
+    .slice(0, 3)
+    .join(', ');
+  return { ...rule, score, flagged, evidence, rationale: `wording typical of ${policy.title.toLowerCase()} (${words})` };
+}
+
+const STRONG_RULE = 0.8;
+
+function compileSignal(signal: Signal): CompiledSignal {
+  if (signal.pattern) return { signal, regex: new RegExp(signal.pattern, 'gu') };
+  if (signal.terms) {
+    const alternatives = signal.terms
+      .map((t) => t.toLowerCase().normalize('NFD').replace(/\p{M}/gu, ''))
+      .sort((a, b) => b.length - a.length)
+      .map((t) =>
+        t
+          .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+          .replace(/\\\*$/, '[\\p{L}\\p{N}]*')
+          .replace(/ /g, '\\s+'),
+      );
+    return { signal, regex: new RegExp(`(?<![\\p{L}\\p{N}])(?:${alternatives.join('|')})(?![\\p{L}\\p{N}])`, 'gu') };
+  }
+  return { signal };
+}
+
+interface ScoringContext {
+  prepared: PreparedText;
+  sentences: Sentence[];
+  debunking: boolean;
+  detectorCache: Map<string, Hit[]>;
+}
+
+function scorePolicy({ policy, signals }: CompiledPolicy, ctx: ScoringContext): { result: PolicyResult; fired: string[] } {
+  const fired: Array<{ signal: Signal; hits: Hit[] }> = [];
+  for (const compiled of signals) {
+    const hits = findHits(compiled, ctx).filter((hit) => accepts(compiled.signal, hit, ctx));
+    if (hits.length > 0) fired.push({ signal: compiled.signal, hits });
+  }
+  const primary = fired.filter((f) => f.signal.role === 'primary');
+  const counted = primary.length > 0 ? fired : [];
+  let miss = 1;
+  for (const f of counted) miss *= 1 - f.signal.weight;
+  const score = Math.round((1 - miss) * 1000) / 1000;
+  const flagged = score >= policy.flag_at;
+  const strongest = [...primary].sort((a, b) => b.signal.weight - a.signal.weight)[0];
+  const result: PolicyResult = {
+    policy: policy.id,
+    score,
+    flagged,
+    // Evidence is kept for any score, so a forum that lowers `flag_at` still sees why.
+    evidence: evidenceOf(counted, ctx.prepared.original),
+    rationale: strongest ? strongest.signal.rationale : 'no signal',
+  };
+  return { result, fired: fired.map((f) => f.signal.id) };
+}
+
+function findHits({ signal, regex }: CompiledSignal, ctx: ScoringContext): Hit[] {
+  const { prepared } = ctx;
+  if (regex) {
+    const hits: Hit[] = [];
+    for (const m of prepared.norm.matchAll(regex)) {
+      if (m[0].length === 0) continue;
+      const span = toOriginalSpan(prepared.normMap, m.index, m.index + m[0].length);
+      hits.push({ ...span, sentence: sentenceAtNorm(ctx.sentences, m.index) });
+    }
+    return hits;
+  }
+  const name = signal.detector as keyof typeof detectors;
+  let hits = ctx.detectorCache.get(name);
+  if (!hits) {
+    hits = detectors[name](prepared.plain).map((s) => {
+      const span = toOriginalSpan(prepared.plainMap, s.start, s.end);
+      return { ...span, sentence: sentenceAtOriginal(ctx, span.start) };
+    });
+    ctx.detectorCache.set(name, hits);
+  }
+  return hits;
+}
+
+const flagTest: Record<SentenceFlag, (s: Sentence, ctx: ScoringContext) => boolean> = {
+  question: (s) => s.question,
+  directive: (s) => s.directive,
+  self_report: (s) => s.selfReport,
+  debunk: (s) => s.debunk,
+  hedged: (s) => s.hedged,
+  reported: (s) => s.reported,
+  harm_reduction: (s) => s.harmReduction,
+  debunking_post: (_s, ctx) => ctx.debunking,
+};
+
+function accepts(signal: Signal, hit: Hit, ctx: ScoringContext): boolean {
+  const s = hit.sentence;
+  if (!s) return signal.when === 'any' && signal.unless.length === 0;
+  if (signal.when === 'directive' && !s.directive) return false;
+  if (signal.when === 'not_question' && s.question) return false;
+  // A claim is asserted by the author: not asked, not softened, not reported to be rebutted.
+  if (signal.when === 'claim' && (s.question || s.hedged || s.debunk || (s.reported && ctx.debunking))) return false;
+  if (signal.unless.some((flag) => flagTest[flag](s, ctx))) return false;
+  // Words in quotation marks, in a post that reports or rebuts them, are someone else's.
+  if ((ctx.debunking || s.reported) && insideQuotes(ctx.prepared.original, hit.start)) return false;
+  if (signal.subject === 'other' && !subjectIsOther(ctx.prepared.original, hit.start, s.text)) return false;
+  return true;
+}
+
+function sentenceAtNorm(sentences: Sentence[], index: number): Sentence | undefined {
+  return sentences.find((s) => index >= s.start && index < s.end);
+}
+
+function sentenceAtOriginal(ctx: ScoringContext, originalIndex: number): Sentence | undefined {
+  const map = ctx.prepared.normMap;
+  // normMap is non-decreasing: find the first norm index at or after the original index.
+  let lo = 0;
+  let hi = map.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((map[mid] ?? 0) < originalIndex) lo = mid + 1;
+    else hi = mid;
+  }
+  return sentenceAtNorm(ctx.sentences, lo);
+}
+
+function evidenceOf(fired: Array<{ hits: Hit[] }>, original: string): Evidence[] {
+  const spans = fired.flatMap((f) => f.hits).sort((a, b) => a.start - b.start || b.end - a.end);
+  const merged: Array<{ start: number; end: number }> = [];
+  for (const s of spans) {
+    const last = merged[merged.length - 1];
+    if (last && s.start <= last.end) last.end = Math.max(last.end, s.end);
+    else merged.push({ start: s.start, end: s.end });
+  }
+  return merged.slice(0, 10).map((s) => ({ start: s.start, end: s.end, text: original.slice(s.start, s.end) }));
+}
+
+const QUOTE_MARKS = /["“”«»„]/g;
+
+/** True when an odd number of quotation marks precede `index` on its line. */
+function insideQuotes(original: string, index: number): boolean {
+  const lineStart = original.lastIndexOf('\n', index - 1) + 1;
+  const before = original.slice(lineStart, index);
+  return (before.match(QUOTE_MARKS)?.length ?? 0) % 2 === 1;
 }

@@ -1,10 +1,11 @@
 import { z } from 'zod';
+import { detectorNames } from '../moderation/detectors/index.ts';
 import { actionOrder, policyIds } from '../moderation/types.ts';
 
 const regexSource = z.string().refine(
   (s) => {
     try {
-      new RegExp(s, 'iu');
+      new RegExp(s, 'giu');
       return true;
     } catch {
       return false;
@@ -13,16 +14,49 @@ const regexSource = z.string().refine(
   { message: 'not a valid regular expression' },
 );
 
+/** Sentence kinds a signal can require or exclude; see src/moderation/speech/speech-acts.ts. */
+export const sentenceFlags = [
+  'question',
+  'directive',
+  'self_report',
+  'debunk',
+  'hedged',
+  'reported',
+  'harm_reduction',
+  'debunking_post',
+] as const;
+
 export const signalSchema = z
   .object({
     id: z.string().regex(/^[a-z0-9_-]+$/, 'use lower-case letters, digits, - and _'),
-    pattern: regexSource,
+    /** A regular expression over the matching view: lower-cased, accents folded, de-obfuscated. */
+    pattern: regexSource.optional(),
+    /** Words or phrases matched whole in the matching view; a trailing * matches any word ending. */
+    terms: z.array(z.string().min(2)).min(1).optional(),
+    /** A built-in detector of personal data, run on the original casing. */
+    detector: z.enum(detectorNames).optional(),
+    /** The sentence must be of this kind. `claim`: stated as fact, not asked, hedged or reported. */
+    when: z.enum(['any', 'directive', 'claim', 'not_question']).default('any'),
+    /** The signal does not count in sentences of these kinds. */
+    unless: z.array(z.enum(sentenceFlags)).default([]),
+    /** `other`: the data must be about someone else (third-party cues, no self-disclosure). */
+    subject: z.enum(['any', 'other']).default('any'),
+    /** An amplifier only adds to a policy that some primary signal already raised. */
+    role: z.enum(['primary', 'amplifier']).default('primary'),
     weight: z.number().gt(0).max(1),
     rationale: z.string().min(3),
   })
-  .strict();
+  .strict()
+  .refine((s) => [s.pattern, s.terms, s.detector].filter((x) => x !== undefined).length === 1, {
+    message: 'a signal needs exactly one of pattern, terms or detector',
+  });
 
 export const thresholdSchema = z.object({ min: z.number().min(0).max(1), action: z.enum(actionOrder) }).strict();
+
+export const bandSchema = z
+  .object({ low: z.number().min(0).max(1), high: z.number().min(0).max(1) })
+  .strict()
+  .refine((b) => b.low <= b.high, { message: 'low must not exceed high' });
 
 export const policySchema = z
   .object({
@@ -37,15 +71,12 @@ export const policySchema = z
     /** Score bands to actions; the highest band reached wins. */
     thresholds: z.array(thresholdSchema).min(1),
     /** Scores inside this band are uncertain (later sent to the LLM scorer). */
-    uncertain_band: z
-      .object({ low: z.number().min(0).max(1), high: z.number().min(0).max(1) })
-      .strict()
-      .refine((b) => b.low <= b.high, { message: 'low must not exceed high' }),
+    uncertain_band: bandSchema,
     signals: z.array(signalSchema).min(1),
     examples: z
       .object({
-        flagged: z.array(z.string().min(1)),
-        not_flagged: z.array(z.string().min(1)),
+        flagged: z.array(z.string().min(1)).min(10, 'give at least 10 posts that must be flagged'),
+        not_flagged: z.array(z.string().min(1)).min(10, 'give at least 10 hard negatives that must not be flagged'),
       })
       .strict(),
   })
@@ -53,3 +84,4 @@ export const policySchema = z
 
 export type Policy = z.infer<typeof policySchema>;
 export type Signal = z.infer<typeof signalSchema>;
+export type SentenceFlag = (typeof sentenceFlags)[number];

@@ -1,0 +1,73 @@
+import type { EvaluationReport, Misclassification } from '../evaluation/metrics.ts';
+import { policyIds } from '../moderation/types.ts';
+
+/** Terminal width the report is laid out for. */
+const width = 80;
+
+/** `hearth eval` for people: a table of figures, then every misclassified post, all within 80 columns. */
+export function formatEvaluation(report: EvaluationReport, about: { source: string; policySetVersion: string }): string {
+  const lines: string[] = [];
+  lines.push(clip(`${report.posts} posts from ${about.source}`), `policy set ${about.policySetVersion}`, '');
+  lines.push(tableRow('policy', ['precision', 'recall', 'F1'], ['tp', 'fp', 'fn']));
+  for (const id of policyIds) {
+    const m = report.policies[id];
+    lines.push(
+      tableRow(
+        id,
+        [m.precision, m.recall, m.f1].map((v) => v.toFixed(3)),
+        [m.tp, m.fp, m.fn].map(String),
+      ),
+    );
+  }
+  lines.push(tableRow('macro F1', ['', '', report.macro_f1.toFixed(3)], []), '');
+  lines.push(`clean posts flagged   ${report.clean_flagged} of ${report.clean_posts} (${percent(report.clean_flagged_rate)})`);
+  const { crisis } = report;
+  lines.push(`crisis posts          ${crisis.urgent} of ${crisis.posts} urgent, ${crisis.removed} removed`);
+  const time = report.time_per_post_ms;
+  lines.push(`time per post         mean ${time.mean.toFixed(3)} ms, p95 ${time.p95.toFixed(3)} ms`);
+  lines.push(...formatMisses(report.misclassified));
+  return `${lines.join('\n')}\n`;
+}
+
+/** Policy name, three ratio columns, three count columns: 22 + 3 × 10 + 3 × 6 = 70 characters. */
+function tableRow(name: string, ratios: string[], counts: string[]): string {
+  return `${name.padEnd(22)}${ratios.map((c) => c.padStart(10)).join('')}${counts.map((c) => c.padStart(6)).join('')}`;
+}
+
+function formatMisses(misses: Misclassification[]): string[] {
+  if (misses.length === 0) return ['', 'misclassified: none'];
+  const negatives = misses.filter((m) => m.kind === 'false_negative').length;
+  const lines = ['', `misclassified: ${count(negatives, 'false negative')}, ${count(misses.length - negatives, 'false positive')}`];
+  const idWidth = Math.min(24, Math.max(...misses.map((m) => m.id.length)));
+  const indent = ' '.repeat(idWidth + 4);
+  let group = '';
+  for (const miss of misses) {
+    const heading = `${miss.policy}: ${miss.kind === 'false_negative' ? 'missed (false negatives)' : 'flagged wrongly (false positives)'}`;
+    if (heading !== group) lines.push('', heading);
+    group = heading;
+    lines.push(clip(`  ${miss.id.padEnd(idWidth)}  ${miss.excerpt}`));
+    lines.push(clip(`${indent}${whatFired(miss)}`));
+  }
+  return lines;
+}
+
+/** The scorer's side of a miss: its score and reason, and for a false positive the words it flagged. */
+function whatFired(miss: Misclassification): string {
+  const others = miss.labels.filter((l) => l !== miss.policy).join(', ');
+  const labels = miss.kind === 'false_negative' ? others && `also labelled ${others}` : others ? `labelled ${others}` : 'clean';
+  const evidence = miss.evidence.map((e) => JSON.stringify(e.text)).join(', ');
+  return [labels, `score ${miss.score.toFixed(2)}`, miss.rationale, evidence].filter(Boolean).join(' · ');
+}
+
+/** Cuts a line to the report width, keeping its indentation. */
+function clip(line: string): string {
+  return line.length <= width ? line : `${line.slice(0, width - 1)}…`;
+}
+
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+function percent(rate: number): string {
+  return `${(rate * 100).toFixed(1)}%`;
+}

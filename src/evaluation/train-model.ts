@@ -1,0 +1,55 @@
+import { createLocalScorer } from '../moderation/local-scorer.ts';
+import type { LinearModel } from '../moderation/model/linear-model.ts';
+import { type TrainingExample, type TrainingOptions, trainLinearModel } from '../moderation/model/train-linear-model.ts';
+import type { PolicySet } from '../policies/loader.ts';
+import type { LabelledPost } from './dataset.ts';
+import { type EvaluationReport, evaluate } from './metrics.ts';
+import { scoreDatasetPost } from './score-dataset.ts';
+
+export interface NamedDataset {
+  name: string;
+  posts: LabelledPost[];
+}
+
+/** Features come from the rules in force, so a model is trained for one rule set. */
+export function trainingExamples(policySet: PolicySet, posts: readonly LabelledPost[]): TrainingExample[] {
+  const rulesOnly = createLocalScorer(policySet.policies);
+  return posts.map((p) => ({ features: rulesOnly.features(p.text, p.format), labels: p.labels }));
+}
+
+export function trainModel(policySet: PolicySet, datasets: readonly NamedDataset[], options?: TrainingOptions): LinearModel {
+  const posts = datasets.flatMap((d) => d.posts);
+  return trainLinearModel(
+    trainingExamples(policySet, posts),
+    datasets.map((d) => ({ dataset: d.name, posts: d.posts.length })),
+    options,
+  );
+}
+
+/**
+ * k-fold cross-validation: each fold is scored by a model trained on the other folds, so every
+ * post is judged by a model that never saw it. The honest estimate of how the model generalises.
+ */
+export function crossValidate(
+  policySet: PolicySet,
+  posts: readonly LabelledPost[],
+  folds = 5,
+  options?: TrainingOptions,
+): EvaluationReport {
+  const examples = trainingExamples(policySet, posts);
+  const results = [];
+  for (let k = 0; k < folds; k++) {
+    const trainIdx = posts.map((_, i) => i).filter((i) => i % folds !== k);
+    const model = trainLinearModel(
+      trainIdx.map((i) => examples[i] as TrainingExample),
+      [],
+      options,
+    );
+    const scorer = createLocalScorer(policySet.policies, model);
+    for (let i = k; i < posts.length; i += folds) {
+      const post = posts[i] as LabelledPost;
+      results.push({ ...scoreDatasetPost({ ...policySet, model }, scorer, post), text: post.text, labels: post.labels });
+    }
+  }
+  return evaluate(results);
+}

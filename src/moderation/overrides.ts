@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import { thresholdSchema } from '../policies/schema.ts';
+import { type PolicyId, policyIds } from './types.ts';
+
+/**
+ * What a forum may change about a policy: switch it off, or move its flag threshold and its
+ * score-to-action bands. Validated by the same schema pieces as the policy files.
+ */
+export const policyOverrideSchema = z
+  .object({
+    enabled: z.boolean().optional(),
+    flag_at: z.number().gt(0).max(1).optional(),
+    thresholds: z.array(thresholdSchema).min(1).optional(),
+  })
+  .strict();
+
+export const forumOverridesSchema = z.partialRecord(z.enum(policyIds), policyOverrideSchema);
+
+export type PolicyOverride = z.infer<typeof policyOverrideSchema>;
+export type ForumOverrides = Partial<Record<PolicyId, PolicyOverride>>;
+
+/** Parses overrides or throws a message naming the policy, field and problem. */
+export function parseForumOverrides(value: unknown): ForumOverrides {
+  const parsed = forumOverridesSchema.safeParse(value);
+  if (!parsed.success) {
+    throw new Error(parsed.error.issues.map((i) => `${i.path.join('.') || '(overrides)'}: ${i.message}`).join('; '));
+  }
+  return parsed.data as ForumOverrides;
+}
+
+/** Merges overrides into existing ones; `null` for a policy removes its override. */
+export function mergeOverrides(current: ForumOverrides, change: Record<string, PolicyOverride | null>): ForumOverrides {
+  const next: Record<string, PolicyOverride> = { ...current };
+  for (const [policy, override] of Object.entries(change)) {
+    if (override === null) delete next[policy];
+    else next[policy] = { ...next[policy], ...override };
+  }
+  return parseForumOverrides(next);
+}

@@ -1,0 +1,22 @@
+import { readFile } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import { readDataset } from '../../src/evaluation/dataset.ts';
+import { evaluateDataset } from '../../src/evaluation/score-dataset.ts';
+import { createLocalScorer } from '../../src/moderation/local-scorer.ts';
+import { loadPolicySet } from '../../src/policies/loader.ts';
+
+// tests/integration → tests → the repository (/work/main) → /work, beside which sits shared/.
+const devSet = new URL('../../../shared/datasets/forum-posts.dev.jsonl', import.meta.url);
+
+describe('scorer quality on the dev set', () => {
+  it('reaches macro F1 0.80 without removing a crisis post', async () => {
+    const posts = readDataset(await readFile(devSet, 'utf8'), 'forum-posts.dev.jsonl', { labelled: true });
+    const policySet = await loadPolicySet();
+    const report = evaluateDataset(policySet, createLocalScorer(policySet.policies, policySet.model), posts);
+    expect(report.posts).toBe(260);
+    expect(report.macro_f1).toBeGreaterThanOrEqual(0.8);
+    expect(report.crisis.removed).toBe(0);
+    expect(report.crisis.urgent).toBe(report.crisis.posts);
+    expect(report.clean_flagged_rate).toBeLessThanOrEqual(0.05);
+  });
+});

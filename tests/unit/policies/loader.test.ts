@@ -1,0 +1,68 @@
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { defaultPoliciesDir, loadPolicySet, PolicyFileError } from '../../../src/policies/loader.ts';
+
+let dir: string | undefined;
+afterEach(async () => {
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+async function copyPolicies(): Promise<string> {
+  dir = await mkdtemp(join(tmpdir(), 'hearth-policies-'));
+  await cp(defaultPoliciesDir, dir, { recursive: true });
+  return dir;
+}
+
+describe('policy loading', () => {
+  it('loads the five policies with a content-hash version', async () => {
+    const set = await loadPolicySet();
+    expect(set.policies.map((p) => p.id).sort()).toEqual([
+      'hostility',
+      'misinformation',
+      'privacy_leak',
+      'self_harm',
+      'unsafe_medical_advice',
+    ]);
+    expect(set.version).toMatch(/^ps_[0-9a-f]{16}$/);
+    expect((await loadPolicySet()).version).toBe(set.version);
+  });
+
+  it('changes version when any file changes, lexicons included', async () => {
+    const base = (await loadPolicySet()).version;
+    const d = await copyPolicies();
+    const file = join(d, '_lexicons.yaml');
+    await writeFile(file, `${await readFile(file, 'utf8')}\n# a comment\n`);
+    expect((await loadPolicySet(d)).version).not.toBe(base);
+  });
+
+  it('names the file, the field and the problem of a broken policy', async () => {
+    const d = await copyPolicies();
+    const file = join(d, 'hostility.yaml');
+    await writeFile(file, (await readFile(file, 'utf8')).replace('flag_at: 0.5', 'flag_at: high'));
+    const err = await loadPolicySet(d).catch((e) => e);
+    expect(err).toBeInstanceOf(PolicyFileError);
+    expect(err.message).toMatch(/hostility\.yaml: flag_at: .*number/);
+  });
+
+  it('rejects invalid regular expressions, unknown word lists and missing examples', async () => {
+    const d = await copyPolicies();
+    const file = join(d, 'misinformation.yaml');
+    const original = await readFile(file, 'utf8');
+    await writeFile(file, original.replace("id: cure-claim\n    pattern: '", "id: cure-claim\n    pattern: '(unclosed"));
+    expect((await loadPolicySet(d).catch((e) => e)).message).toMatch(
+      /misinformation\.yaml: signals\.0\.pattern: not a valid regular expression/,
+    );
+    await writeFile(file, original.replace('{{conditions}}', '{{nonsense}}'));
+    expect((await loadPolicySet(d).catch((e) => e)).message).toMatch(/unknown word list \{\{nonsense\}\}/);
+    await writeFile(file, original.replace(/ {4}- "Turmeric cures.*\n/, ''));
+    expect((await loadPolicySet(d).catch((e) => e)).message).toMatch(/examples\.flagged: give at least 10/);
+  });
+
+  it('rejects a file whose id does not match its name, and a missing policy', async () => {
+    const d = await copyPolicies();
+    await rm(join(d, 'self_harm.yaml'));
+    expect((await loadPolicySet(d).catch((e) => e)).message).toMatch(/missing policies: self_harm/);
+  });
+});
