@@ -57,6 +57,7 @@ export function trainCommand(): Command {
       const out = opts.out ?? join(opts.policies ?? defaultPoliciesDir, MODEL_FILE);
       await writeFile(out, `${JSON.stringify(model, null, 1)}\n`);
       const size = Object.values(model.policies).reduce((n, p) => n + Object.keys(p?.weights ?? {}).length, 0);
-      process.stdout.write(`wrote ${out}: ${size} weights from ${datasets.reduce((n, d) => n + d.posts.length, 0)} posts\n`);
+      const posts = model.trained_on.reduce((n, d) => n + d.posts, 0);
+      process.stdout.write(`wrote ${out}: ${size} weights from ${posts} posts (${model.trained_on.map((d) => d.dataset).join(', ')})\n`);
     });
 }

@@ -12,6 +12,8 @@ export interface VerdictData {
   policies: PolicyResult[];
   policy_set_version: string;
   decided_at: string;
+  /** Detected language of the post (en, es, fr, de, …, or und). */
+  language: string | null;
 }
 
 export function verdictData(d: Decision): VerdictData {
@@ -25,5 +27,6 @@ export function verdictData(d: Decision): VerdictData {
     policies: d.policies,
     policy_set_version: d.policySetVersion,
     decided_at: d.decidedAt.toISOString(),
+    language: d.language,
   };
 }

@@ -17,7 +17,17 @@ export function trainingExamples(policySet: PolicySet, posts: readonly LabelledP
   return posts.map((p) => ({ features: rulesOnly.features(p.text, p.format), labels: p.labels }));
 }
 
+/** The policy files' own examples, as labelled posts: they are part of what the model learns. */
+export function policyExamples(policySet: PolicySet): NamedDataset {
+  const posts: LabelledPost[] = policySet.policies.flatMap((p) => [
+    ...p.examples.flagged.map((text, i) => ({ id: `${p.id}-flagged-${i}`, line: i + 1, text, labels: [p.id] })),
+    ...p.examples.not_flagged.map((text, i) => ({ id: `${p.id}-clean-${i}`, line: i + 1, text, labels: [] })),
+  ]);
+  return { name: 'policy examples', posts };
+}
+
 export function trainModel(policySet: PolicySet, datasets: readonly NamedDataset[], options?: TrainingOptions): LinearModel {
+  datasets = [...datasets, policyExamples(policySet)];
   const posts = datasets.flatMap((d) => d.posts);
   return trainLinearModel(
     trainingExamples(policySet, posts),

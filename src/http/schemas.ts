@@ -31,6 +31,7 @@ export const verdictSchema = z
     policies: z.array(policyResultSchema),
     policy_set_version: z.string(),
     decided_at: z.iso.datetime(),
+    language: z.string().nullable().openapi({ description: 'Detected language of the post', example: 'en' }),
   })
   .openapi('Verdict');
 

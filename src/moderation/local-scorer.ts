@@ -1,7 +1,7 @@
 import type { Policy, SentenceFlag, Signal } from '../policies/schema.ts';
 import { detectors } from './detectors/index.ts';
 import { extractFeatures } from './model/features.ts';
-import { type LinearModel, type Prediction, predict } from './model/linear-model.ts';
+import { type CompiledPolicyModel, compilePolicyModel, type LinearModel, type Prediction, predict } from './model/linear-model.ts';
 import type { Sentence } from './speech/sentences.ts';
 import { analyseSpeech } from './speech/speech-acts.ts';
 import { subjectIsOther } from './speech/subject.ts';
@@ -31,6 +31,7 @@ interface CompiledSignal {
 interface CompiledPolicy {
   policy: Policy;
   signals: CompiledSignal[];
+  model?: CompiledPolicyModel;
 }
 
 /** A match in original-text coordinates, with the sentence it falls in. */
@@ -47,7 +48,10 @@ interface Hit {
  * noisy-or. Pure and deterministic; compiled once per policy set.
  */
 export function createLocalScorer(policies: Policy[], model?: LinearModel): LocalScorer {
-  const compiled: CompiledPolicy[] = policies.map((policy) => ({ policy, signals: policy.signals.map(compileSignal) }));
+  const compiled: CompiledPolicy[] = policies.map((policy) => {
+    const policyModel = model?.policies[policy.id];
+    return { policy, signals: policy.signals.map(compileSignal), model: policyModel ? compilePolicyModel(policyModel) : undefined };
+  });
   const analyse = (text: string, format: TextFormat) => {
     const prepared = prepareText(text, format);
     const speech = analyseSpeech(prepared.norm);
@@ -67,9 +71,8 @@ export function createLocalScorer(policies: Policy[], model?: LinearModel): Loca
     score(text, format = 'text') {
       const { ctx, rules, language, features } = analyse(text, format);
       const results = rules.map(({ result }, i) => {
-        const weights = model?.policies[result.policy]?.weights;
-        const policy = compiled[i]?.policy;
-        return weights && policy ? withModel(result, policy, predict(weights, features), ctx.prepared) : result;
+        const c = compiled[i];
+        return c?.model ? withModel(result, c.policy, predict(c.model, features), ctx.prepared) : result;
       });
       return { policies: results, language, scorers: model ? ['local-rules', 'local-model'] : ['local-rules'] };
     },
@@ -81,15 +84,16 @@ export function createLocalScorer(policies: Policy[], model?: LinearModel): Loca
 
 /**
  * Blends the rules with the linear model. The model's probability is the score, since it was
- * trained with the rule signals among its inputs; a strong rule verdict is never lowered by it.
+ * trained with the rule signals among its inputs; a rule score at or above the policy's
+ * `rules_stand_at` is never lowered by it.
  */
 function withModel(rule: PolicyResult, policy: Policy, prediction: Prediction, prepared: PreparedText): PolicyResult {
   const probability = Math.round(prediction.probability * 1000) / 1000;
-  const score = rule.score >= STRONG_RULE ? Math.max(rule.score, probability) : probability;
+  const score = rule.score >= policy.rules_stand_at ? Math.max(rule.score, probability) : probability;
   const flagged = score >= policy.flag_at;
   if (rule.evidence.length > 0 || !flagged) return { ...rule, score, flagged };
   // Flagged by the model alone: the words that weighed most are the evidence.
-  const spans = prediction.drivers.flatMap((f) => f.spans.map(([s, e]) => toOriginalSpan(prepared.normMap, s, e)));
+  const spans = prediction.drivers().flatMap((f) => f.spans.map(([s, e]) => toOriginalSpan(prepared.normMap, s, e)));
   const evidence = spans.sort((a, b) => a.start - b.start).map((s) => ({ ...s, text: prepared.original.slice(s.start, s.end) }));
   const words = evidence
     .map((e) => `"${e.text}"`)
@@ -97,8 +101,6 @@ function withModel(rule: PolicyResult, policy: Policy, prediction: Prediction, p
     .join(', ');
   return { ...rule, score, flagged, evidence, rationale: `wording typical of ${policy.title.toLowerCase()} (${words})` };
 }
-
-const STRONG_RULE = 0.8;
 
 function compileSignal(signal: Signal): CompiledSignal {
   if (signal.pattern) return { signal, regex: new RegExp(signal.pattern, 'gu') };
@@ -196,8 +198,18 @@ function accepts(signal: Signal, hit: Hit, ctx: ScoringContext): boolean {
   return true;
 }
 
+/** Sentences are sorted and disjoint: binary search. */
 function sentenceAtNorm(sentences: Sentence[], index: number): Sentence | undefined {
-  return sentences.find((s) => index >= s.start && index < s.end);
+  let lo = 0;
+  let hi = sentences.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const s = sentences[mid] as Sentence;
+    if (index < s.start) hi = mid - 1;
+    else if (index >= s.end) lo = mid + 1;
+    else return s;
+  }
+  return undefined;
 }
 
 function sentenceAtOriginal(ctx: ScoringContext, originalIndex: number): Sentence | undefined {

@@ -72,6 +72,11 @@ export const policySchema = z
     thresholds: z.array(thresholdSchema).min(1),
     /** Scores inside this band are uncertain (later sent to the LLM scorer). */
     uncertain_band: bandSchema,
+    /**
+     * With a trained model loaded, the model's probability is the score, except that a rule
+     * score at or above this stands: the model may raise it but never lower it.
+     */
+    rules_stand_at: z.number().gt(0).max(1).default(0.65),
     signals: z.array(signalSchema).min(1),
     examples: z
       .object({

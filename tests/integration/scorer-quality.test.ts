@@ -19,4 +19,17 @@ describe('scorer quality on the dev set', () => {
     expect(report.crisis.urgent).toBe(report.crisis.posts);
     expect(report.clean_flagged_rate).toBeLessThanOrEqual(0.05);
   });
+
+  // Written by someone who never saw the rules, and never used to train or tune them: the
+  // honest check that the scorer generalises beyond the wording it was built from.
+  it('holds up on an independent check set', async () => {
+    const posts = readDataset(await readFile(new URL('../fixtures/holdout-check.jsonl', import.meta.url), 'utf8'), 'holdout-check.jsonl', {
+      labelled: true,
+    });
+    const policySet = await loadPolicySet();
+    const report = evaluateDataset(policySet, createLocalScorer(policySet.policies, policySet.model), posts);
+    expect(report.macro_f1).toBeGreaterThanOrEqual(0.75);
+    expect(report.clean_flagged_rate).toBeLessThanOrEqual(0.1);
+    expect(report.crisis.removed).toBe(0);
+  });
 });

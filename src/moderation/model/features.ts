@@ -19,6 +19,14 @@ export interface FeatureInput {
 
 const TOKEN = /[\p{L}\p{N}]+(?:['’][\p{L}]+)?/gu;
 
+// Function words carry no meaning alone and, with little data, a model fits noise to them;
+// they still count inside word pairs ("you people", "a bunch").
+const FUNCTION_WORDS = new Set(
+  'a an the and or but if so of to in on at by for with from as is are was were be been am it its this that these those there here what which who when where how than then too very just also about into over after before again all any some each more most no not do does did have has had i me my we our you your he him his she her they them their'.split(
+    ' ',
+  ),
+);
+
 /**
  * Turns a prepared post into the sparse binary features of the linear model: words and word
  * pairs (digits folded, so "300mg" and "600mg" are one feature), words inside directives, the
@@ -41,8 +49,10 @@ export function extractFeatures(input: FeatureInput): Map<string, Feature> {
       const token = m[0].replace(/\d+/g, '0').replace(/’/g, "'");
       const start = s.start + m.index;
       const end = start + m[0].length;
-      add(`w:${token}`, [start, end]);
-      if (s.directive) add(`d:${token}`, [start, end]);
+      if (!FUNCTION_WORDS.has(token)) {
+        add(`w:${token}`, [start, end]);
+        if (s.directive) add(`d:${token}`, [start, end]);
+      }
       if (previous) add(`b:${previous.token}_${token}`, [previous.start, end]);
       previous = { token, start };
     }

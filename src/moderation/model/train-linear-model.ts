@@ -13,6 +13,10 @@ export interface TrainingOptions {
   /** Features seen in fewer posts than this are dropped (rule signals are always kept). */
   minCount?: number;
   seed?: number;
+  /** Upper bound on how much more a positive example counts than a clean one. */
+  maxPositiveWeight?: number;
+  /** Probability at which the model alone flags a policy. */
+  threshold?: number;
 }
 
 /**
@@ -24,7 +28,7 @@ export function trainLinearModel(
   trainedOn: LinearModel['trained_on'],
   options: TrainingOptions = {},
 ): LinearModel {
-  const { epochs = 40, learningRate = 0.2, l2 = 1e-4, minCount = 2, seed = 7 } = options;
+  const { epochs = 40, learningRate = 0.2, l2 = 3e-3, minCount = 2, seed = 7, maxPositiveWeight = 1, threshold = 0.5 } = options;
   const counts = new Map<string, number>();
   for (const e of examples) for (const f of new Set(e.features)) counts.set(f, (counts.get(f) ?? 0) + 1);
   const keep = (f: string) => f === 'bias' || f.startsWith('s:') || f.startsWith('det:') || (counts.get(f) ?? 0) >= minCount;
@@ -36,7 +40,7 @@ export function trainLinearModel(
     const squares = new Map<string, number>();
     const positives = rows.filter((r) => r.labels.has(policy)).length;
     // Rare positives would otherwise be drowned by clean posts; weigh them up to a balance.
-    const positiveWeight = Math.min(5, Math.max(1, (rows.length - positives) / Math.max(1, positives) / 2));
+    const positiveWeight = Math.min(maxPositiveWeight, Math.max(1, (rows.length - positives) / Math.max(1, positives) / 2));
     const random = mulberry32(seed);
     const order = rows.map((_, i) => i);
     for (let epoch = 0; epoch < epochs; epoch++) {
@@ -61,7 +65,7 @@ export function trainLinearModel(
     for (const [f, w] of [...weights.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
       if (Math.abs(w) >= 0.01) kept[f] = Math.round(w * 1000) / 1000;
     }
-    policies[policy] = { weights: kept };
+    policies[policy] = { threshold, weights: kept };
   }
   return { format: 'hearth-linear-model/1', trained_on: trainedOn, policies };
 }

@@ -116,10 +116,14 @@ function deobfuscate({ units, cls, length }: Chars): void {
 // alone: "1000mg", "07700".
 function collapseRepeats(chars: Chars): void {
   const { units, at, cls, length } = chars;
-  let out = 0;
-  let last = -1;
-  let run = 0;
-  for (let i = 0; i < length; i++) {
+  // Most posts have no such run: find the first one before copying anything.
+  let i = 2;
+  while (i < length && !(units[i] === units[i - 1] && units[i] === units[i - 2] && (cls[i] as number) & LETTER)) i++;
+  if (i >= length) return;
+  let out = i;
+  let last = units[i - 1] as number;
+  let run = 2;
+  for (; i < length; i++) {
     const unit = units[i] as number;
     run = unit === last ? run + 1 : 1;
     last = unit;

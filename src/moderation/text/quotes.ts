@@ -10,9 +10,8 @@ const BBCODE_QUOTE = /\[(\/?)quote(?:[= ][^\]\n]*)?\]/gi;
  */
 export function findQuotes(view: MappedText, literal: Uint8Array | null, known: Array<[number, number]>): Array<[number, number]> {
   const { text, map } = view;
-  const origin = (i: number) => map[i] as number;
   // A '>' or [quote] shown inside code is the author's own text, not a quotation.
-  const isLiteral = (i: number) => literal !== null && literal[origin(i)] === 1;
+  const isLiteral = (i: number) => literal !== null && literal[map[i] as number] === 1;
   const ranges = known.slice();
 
   for (let start = 0; start < text.length; ) {
@@ -20,7 +19,7 @@ export function findQuotes(view: MappedText, literal: Uint8Array | null, known: 
     if (end < 0) end = text.length;
     let k = start;
     while (k < end && isBlank(text.charCodeAt(k))) k++;
-    if (text[k] === '>' && !isLiteral(k)) ranges.push([origin(start), origin(end)]);
+    if (text[k] === '>' && !isLiteral(k)) ranges.push([map[start] as number, map[end] as number]);
     start = end + 1;
   }
 
@@ -32,7 +31,7 @@ export function findQuotes(view: MappedText, literal: Uint8Array | null, known: 
     if (!m[1]) open.push(m.index);
     else {
       const start = open.pop();
-      if (start !== undefined) ranges.push([origin(start), origin(m.index + m[0].length - 1) + 1]);
+      if (start !== undefined) ranges.push([map[start] as number, (map[m.index + m[0].length - 1] as number) + 1]);
     }
   }
   return merge(ranges);
@@ -44,18 +43,33 @@ export function blankQuotes(view: MappedText, quoted: Array<[number, number]>): 
   const { text, map } = view;
   const out: string[] = [];
   let kept = 0;
-  let i = 0;
-  // The map is non-decreasing, so each range covers one run of the view.
   for (const [start, end] of quoted) {
-    while (i < text.length && (map[i] as number) < start) i++;
-    const from = i;
-    while (i < text.length && (map[i] as number) < end) i++;
-    if (i === from) continue;
-    out.push(text.slice(kept, from), text.slice(from, i).replace(/[^\n]/g, ' '));
-    kept = i;
+    // The map is non-decreasing, so each range is one run of the view, found by bisection.
+    const from = firstAtOrAfter(map, start, kept, text.length);
+    const to = firstAtOrAfter(map, end, from, text.length);
+    if (to === from) continue;
+    out.push(text.slice(kept, from));
+    for (let line = from; line < to; ) {
+      const newline = text.indexOf('\n', line);
+      const lineEnd = newline < 0 || newline >= to ? to : newline;
+      out.push(' '.repeat(lineEnd - line));
+      if (lineEnd < to) out.push('\n');
+      line = lineEnd + 1;
+    }
+    kept = to;
   }
   out.push(text.slice(kept));
   return out.join('');
+}
+
+// The first index in [lo, hi) whose map entry is at least `value`, or hi.
+function firstAtOrAfter(map: Int32Array, value: number, lo: number, hi: number): number {
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((map[mid] as number) < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 function isBlank(code: number): boolean {

@@ -3,24 +3,13 @@ import { type Chars, LEET_UNIT, LETTER, SEPARATOR, WORDISH } from './chars.ts';
 /** Joins runs of three or more single letters spaced out to evade filters: "k i l l", "i.d.i.o.t". */
 export function joinSpacedLetters(chars: Chars): void {
   const { units, cls, length: n } = chars;
-  const isUnit = (i: number) =>
-    i < n &&
-    ((cls[i] as number) & (LETTER | LEET_UNIT)) !== 0 &&
-    (i === 0 || !((cls[i - 1] as number) & WORDISH)) &&
-    !((cls[i + 1] ?? 0) & WORDISH);
-  const afterGap = (i: number) => {
-    let k = i;
-    while (k < n && k < i + 3 && (units[k] === 0x20 || units[k] === 0x09)) k++;
-    if (k > i) return k;
-    return i < n && (cls[i] as number) & SEPARATOR ? i + 1 : -1;
-  };
   let drop: Uint8Array | null = null;
   for (let i = 0; i < n; i++) {
     // Most characters are not an isolated single letter; rule them out before any call.
-    if (!((cls[i] as number) & (LETTER | LEET_UNIT)) || (i > 0 && (cls[i - 1] as number) & WORDISH) || !isUnit(i)) continue;
+    if (!((cls[i] as number) & (LETTER | LEET_UNIT)) || (i > 0 && (cls[i - 1] as number) & WORDISH) || !isUnit(chars, i)) continue;
     const found = [i];
     let letters = (cls[i] as number) & LETTER ? 1 : 0;
-    for (let k = afterGap(i + 1); k > 0 && isUnit(k); k = afterGap(k + 1)) {
+    for (let k = afterGap(chars, i + 1); k > 0 && isUnit(chars, k); k = afterGap(chars, k + 1)) {
       // One word is spaced one way: "k i l l   i.d.i.o.t" is two words, not "killidiot".
       const prev = found[found.length - 1] as number;
       if (found.length > 1 && !sameGap(units, i + 1, found[1] as number, prev + 1, k)) break;
@@ -44,6 +33,25 @@ export function joinSpacedLetters(chars: Chars): void {
     cls[out++] = cls[i] as number;
   }
   chars.length = out;
+}
+
+// A letter (or leet digit) standing alone, with no letter or digit on either side.
+function isUnit({ cls, length }: Chars, i: number): boolean {
+  return (
+    i < length &&
+    ((cls[i] as number) & (LETTER | LEET_UNIT)) !== 0 &&
+    (i === 0 || !((cls[i - 1] as number) & WORDISH)) &&
+    !((cls[i + 1] ?? 0) & WORDISH)
+  );
+}
+
+// Where the next letter may stand after a gap starting at `i`: one to three spaces, or one
+// separator ("i.d.i.o.t", "s-t-u-p-i-d"); -1 when there is no gap.
+function afterGap({ units, cls, length }: Chars, i: number): number {
+  let k = i;
+  while (k < length && k < i + 3 && (units[k] === 0x20 || units[k] === 0x09)) k++;
+  if (k > i) return k;
+  return i < length && (cls[i] as number) & SEPARATOR ? i + 1 : -1;
 }
 
 function sameGap(units: Uint16Array, aStart: number, aEnd: number, bStart: number, bEnd: number): boolean {

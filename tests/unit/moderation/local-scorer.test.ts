@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { createLocalScorer } from '../../../src/moderation/local-scorer.ts';
+import type { PolicyId } from '../../../src/moderation/types.ts';
+import { loadPolicySet } from '../../../src/policies/loader.ts';
+
+const policySet = await loadPolicySet();
+const scorer = createLocalScorer(policySet.policies, policySet.model);
+
+function flags(text: string, format?: 'text' | 'markdown' | 'html'): PolicyId[] {
+  return scorer
+    .score(text, format)
+    .policies.filter((p) => p.flagged)
+    .map((p) => p.policy);
+}
+
+function evidenceIsExact(text: string, format?: 'text' | 'markdown' | 'html') {
+  for (const p of scorer.score(text, format).policies) for (const e of p.evidence) expect(text.slice(e.start, e.end)).toBe(e.text);
+}
+
+describe('the local scorer (rules and model together)', () => {
+  it('tells a self-report from a directive', () => {
+    expect(flags('I quit duloxetine cold turkey and it was hell.')).not.toContain('unsafe_medical_advice');
+    expect(flags('Just quit your duloxetine cold turkey, tapering is for wimps.')).toContain('unsafe_medical_advice');
+  });
+
+  it('tells a question or a debunk from a claim', () => {
+    expect(flags('Is it true turmeric cures fibro? My aunt swears by it.')).not.toContain('misinformation');
+    expect(flags('Someone told me turmeric cures fibromyalgia, which is false.')).not.toContain('misinformation');
+    expect(flags('Turmeric cures fibromyalgia and doctors hide it from you.')).toContain('misinformation');
+  });
+
+  it('tells an idiom from a crisis', () => {
+    expect(flags('This pain is killing me today, ugh.')).not.toContain('self_harm');
+    expect(flags("I've saved up my pills and tonight I'm going to take them all.")).toContain('self_harm');
+  });
+
+  it('tells venting from an attack on a member', () => {
+    expect(flags('Fuck this flare and fuck my insurer, denied again.')).not.toContain('hostility');
+    expect(flags("You're a pathetic attention seeker and everyone here knows it.")).toContain('hostility');
+  });
+
+  it('tells a member sharing their own details from exposing someone else', () => {
+    expect(flags('Reach me at 216-555-0143 if you want to join the walking group.')).not.toContain('privacy_leak');
+    expect(flags('Her number is 216-555-0143, call her and tell her what you think.')).toContain('privacy_leak');
+  });
+
+  it('does not score quoted words as the author’s', () => {
+    const quotedMd = '> You are a pathetic liar and a junkie.\n\nPlease keep it kind, nobody deserves that.';
+    expect(flags(quotedMd, 'markdown')).not.toContain('hostility');
+    expect(flags('[quote]Turmeric cures fibromyalgia, 100% proven.[/quote]\nThere is no evidence for that.')).not.toContain(
+      'misinformation',
+    );
+    const html = '<blockquote>You are a pathetic liar and a junkie.</blockquote><p>Please keep it kind.</p>';
+    expect(flags(html, 'html')).not.toContain('hostility');
+  });
+
+  it('sees through evasion, with evidence pointing at the original characters', () => {
+    for (const text of [
+      'You are a pathetic l1ar and a j u n k i e.',
+      'You are a pathetic li\u200Bar and a junkie.',
+      'Yоu are a pаthetic liar and a junkie.',
+    ]) {
+      const result = scorer.score(text).policies.find((p) => p.policy === 'hostility');
+      expect(result?.flagged, text).toBe(true);
+      for (const e of result?.evidence ?? []) expect(text.slice(e.start, e.end)).toBe(e.text);
+    }
+  });
+
+  it('maps evidence into markdown and HTML bodies', () => {
+    const md = "**Just** quit your _duloxetine_ cold turkey, it's [fine](https://example.com).";
+    const html = '<p>Just quit your <b>duloxetine</b> cold turkey &amp; never look back.</p>';
+    expect(flags(md, 'markdown')).toContain('unsafe_medical_advice');
+    expect(flags(html, 'html')).toContain('unsafe_medical_advice');
+    evidenceIsExact(md, 'markdown');
+    evidenceIsExact(html, 'html');
+  });
+
+  it('detects the language and still flags Spanish, French and German posts', () => {
+    const es = scorer.score('Quiero morir, ya no quiero vivir con este dolor. He guardado mis pastillas.');
+    expect(es.language).toBe('es');
+    expect(es.policies.find((p) => p.policy === 'self_harm')?.flagged).toBe(true);
+    expect(scorer.score("T'es pas malade, t'es juste une feignasse.").language).toBe('fr');
+    expect(flags("T'es pas malade, t'es juste une feignasse.")).toContain('hostility');
+    expect(scorer.score('Setz die Tabletten einfach sofort ab, das ist alles Gift.').language).toBe('de');
+  });
+
+  it('is deterministic and reports its scorers', () => {
+    const text = 'Double your gabapentin, the limit on the leaflet is just liability.';
+    expect(scorer.score(text)).toEqual(scorer.score(text));
+    expect(scorer.score(text).scorers).toEqual(policySet.model ? ['local-rules', 'local-model'] : ['local-rules']);
+  });
+});
