@@ -1,7 +1,8 @@
 import type { Policy, SentenceFlag, Signal } from '../policies/schema.ts';
 import { detectors } from './detectors/index.ts';
 import { extractFeatures } from './model/features.ts';
-import { type CompiledPolicyModel, compilePolicyModel, type LinearModel, type Prediction, predict } from './model/linear-model.ts';
+import { compileModel, type LinearModel, type Prediction, predictAll } from './model/linear-model.ts';
+import { regexMatches } from './regex-matches.ts';
 import type { Sentence } from './speech/sentences.ts';
 import { analyseSpeech } from './speech/speech-acts.ts';
 import { subjectIsOther } from './speech/subject.ts';
@@ -31,7 +32,6 @@ interface CompiledSignal {
 interface CompiledPolicy {
   policy: Policy;
   signals: CompiledSignal[];
-  model?: CompiledPolicyModel;
 }
 
 /** A match in original-text coordinates, with the sentence it falls in. */
@@ -48,10 +48,8 @@ interface Hit {
  * noisy-or. Pure and deterministic; compiled once per policy set.
  */
 export function createLocalScorer(policies: Policy[], model?: LinearModel): LocalScorer {
-  const compiled: CompiledPolicy[] = policies.map((policy) => {
-    const policyModel = model?.policies[policy.id];
-    return { policy, signals: policy.signals.map(compileSignal), model: policyModel ? compilePolicyModel(policyModel) : undefined };
-  });
+  const compiled: CompiledPolicy[] = policies.map((policy) => ({ policy, signals: policy.signals.map(compileSignal) }));
+  const compiledModel = model ? compileModel(model) : undefined;
   const analyse = (text: string, format: TextFormat) => {
     const prepared = prepareText(text, format);
     const speech = analyseSpeech(prepared.norm);
@@ -70,9 +68,11 @@ export function createLocalScorer(policies: Policy[], model?: LinearModel): Loca
   return {
     score(text, format = 'text') {
       const { ctx, rules, language, features } = analyse(text, format);
+      const predictions = compiledModel ? predictAll(compiledModel, features) : undefined;
       const results = rules.map(({ result }, i) => {
-        const c = compiled[i];
-        return c?.model ? withModel(result, c.policy, predict(c.model, features), ctx.prepared) : result;
+        const prediction = predictions?.get(result.policy);
+        const policy = compiled[i]?.policy;
+        return prediction && policy ? withModel(result, policy, prediction, ctx.prepared) : result;
       });
       return { policies: results, language, scorers: model ? ['local-rules', 'local-model'] : ['local-rules'] };
     },
@@ -93,7 +93,7 @@ function withModel(rule: PolicyResult, policy: Policy, prediction: Prediction, p
   const flagged = score >= policy.flag_at;
   if (rule.evidence.length > 0 || !flagged) return { ...rule, score, flagged };
   // Flagged by the model alone: the words that weighed most are the evidence.
-  const spans = prediction.drivers().flatMap((f) => f.spans.map(([s, e]) => toOriginalSpan(prepared.normMap, s, e)));
+  const spans = prediction.drivers().map((f) => toOriginalSpan(prepared.normMap, f.start, f.end));
   const evidence = spans.sort((a, b) => a.start - b.start).map((s) => ({ ...s, text: prepared.original.slice(s.start, s.end) }));
   const words = evidence
     .map((e) => `"${e.text}"`)
@@ -154,7 +154,7 @@ function findHits({ signal, regex }: CompiledSignal, ctx: ScoringContext): Hit[]
   const { prepared } = ctx;
   if (regex) {
     const hits: Hit[] = [];
-    for (const m of prepared.norm.matchAll(regex)) {
+    for (const m of regexMatches(regex, prepared.norm)) {
       if (m[0].length === 0) continue;
       const span = toOriginalSpan(prepared.normMap, m.index, m.index + m[0].length);
       hits.push({ ...span, sentence: sentenceAtNorm(ctx.sentences, m.index) });

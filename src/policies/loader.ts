@@ -6,6 +6,7 @@ import { parse } from 'yaml';
 import { z } from 'zod';
 import { type LinearModel, linearModelSchema } from '../moderation/model/linear-model.ts';
 import { type PolicyId, policyIds } from '../moderation/types.ts';
+import { alternation } from './alternation.ts';
 import { type Policy, policySchema } from './schema.ts';
 
 export const defaultPoliciesDir = fileURLToPath(new URL('../../policies', import.meta.url));
@@ -106,7 +107,7 @@ function expandLexicons(file: string, doc: unknown, lexicons: Lexicons): unknown
         problems.push(`signals.${i}.pattern: unknown word list {{${name}}}`);
         return '';
       }
-      return `(?:${[...words].sort((a, b) => b.length - a.length).join('|')})`;
+      return alternation(words);
     });
     return { ...(signal as object), pattern: out };
   });

@@ -1,7 +1,8 @@
+import { regexMatches } from '../regex-matches.ts';
 import type { Span } from './span.ts';
 
 function spansOf(re: RegExp, text: string): Span[] {
-  return [...text.matchAll(re)].map((m) => ({ start: m.index, end: m.index + m[0].length }));
+  return regexMatches(re, text).map((m) => ({ start: m.index, end: m.index + m[0].length }));
 }
 
 // Scanning the whole post for e-mail shapes is slow with Unicode classes; instead each '@' is
@@ -47,7 +48,7 @@ const NAME = /\b(?:(?:Dr|Mr|Mrs|Ms|Miss|Nurse|Prof)\.?\s+)?([A-Z][a-z]+(?:[-'][A
 /** Two capitalised words that look like a person's full name ("Alana Pruitt", "Jennifer Mbeki-Larsen"). */
 export function findFullNames(plain: string): Span[] {
   const spans: Span[] = [];
-  for (const m of plain.matchAll(NAME)) {
+  for (const m of regexMatches(NAME, plain)) {
     const [first, last] = [m[1] ?? '', m[2] ?? ''];
     if (NOT_NAMES.has(first) || NOT_NAMES.has(last)) continue;
     spans.push({ start: m.index, end: m.index + m[0].length });

@@ -1,4 +1,5 @@
 import { type CountryCode, findPhoneNumbersInText } from 'libphonenumber-js';
+import { regexMatches } from '../regex-matches.ts';
 import type { Span } from './span.ts';
 
 // Digit runs that could be phone numbers; doses ("1800mg"), years and times rarely reach 8
@@ -18,7 +19,7 @@ const PHONE_CUE =
 export function findPhones(plain: string): Span[] {
   if (!SEVEN_DIGITS.test(plain)) return [];
   const spans: Span[] = [];
-  for (const candidate of plain.matchAll(CANDIDATE)) {
+  for (const candidate of regexMatches(CANDIDATE, plain)) {
     const digits = candidate[0].replace(/\D/g, '').length;
     if (
       digits === 7 &&

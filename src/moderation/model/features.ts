@@ -1,10 +1,12 @@
+import { regexMatches } from '../regex-matches.ts';
 import type { Sentence } from '../speech/sentences.ts';
 
 /** A binary feature of a post, with where in the matching view (`norm`) it occurs. */
 export interface Feature {
   name: string;
-  /** [start, end) spans in the matching view, for evidence. */
-  spans: Array<[number, number]>;
+  /** [start, end) of the first occurrence in the matching view, for evidence; -1 when none. */
+  start: number;
+  end: number;
 }
 
 export interface FeatureInput {
@@ -35,25 +37,22 @@ const FUNCTION_WORDS = new Set(
  */
 export function extractFeatures(input: FeatureInput): Map<string, Feature> {
   const features = new Map<string, Feature>();
-  const add = (name: string, span?: [number, number]) => {
-    let f = features.get(name);
-    if (!f) {
-      f = { name, spans: [] };
-      features.set(name, f);
-    }
-    if (span && f.spans.length < 3) f.spans.push(span);
+  // Only the first occurrence is kept: evidence needs one span, and fewer allocations keep
+  // feature extraction cheap on the scorer's hot path.
+  const add = (name: string, start = -1, end = -1) => {
+    if (!features.has(name)) features.set(name, { name, start, end });
   };
   for (const s of input.sentences) {
     let previous: { token: string; start: number } | undefined;
-    for (const m of s.text.matchAll(TOKEN)) {
+    for (const m of regexMatches(TOKEN, s.text)) {
       const token = m[0].replace(/\d+/g, '0').replace(/’/g, "'");
       const start = s.start + m.index;
       const end = start + m[0].length;
       if (!FUNCTION_WORDS.has(token)) {
-        add(`w:${token}`, [start, end]);
-        if (s.directive) add(`d:${token}`, [start, end]);
+        add(`w:${token}`, start, end);
+        if (s.directive) add(`d:${token}`, start, end);
       }
-      if (previous) add(`b:${previous.token}_${token}`, [previous.start, end]);
+      if (previous) add(`b:${previous.token}_${token}`, previous.start, end);
       previous = { token, start };
     }
     if (s.question) add('f:question');

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { policyIds } from '../types.ts';
+import { type PolicyId, policyIds } from '../types.ts';
 import type { Feature } from './features.ts';
 
 /**
@@ -29,31 +29,58 @@ export interface Prediction {
   drivers(): Feature[];
 }
 
-/** A policy's weights in a Map: lookups from a plain object of ~10,000 keys cost far more. */
-export interface CompiledPolicyModel {
-  weights: Map<string, number>;
-  /** Logit of the policy's threshold, subtracted so that the threshold maps to 0.5. */
-  offset: number;
+/**
+ * All policies' weights in one Map from feature to a vector (one entry per policy, in
+ * `policies` order), so each of a post's features costs one lookup rather than one per policy.
+ */
+export interface CompiledModel {
+  policies: PolicyId[];
+  weights: Map<string, Float64Array>;
+  /** Logit of each policy's threshold, subtracted so that the threshold maps to 0.5. */
+  offsets: Float64Array;
 }
 
-export function compilePolicyModel(model: { weights: Record<string, number>; threshold?: number }): CompiledPolicyModel {
-  const threshold = model.threshold ?? 0.5;
-  return { weights: new Map(Object.entries(model.weights)), offset: Math.log(threshold / (1 - threshold)) };
+export function compileModel(model: LinearModel): CompiledModel {
+  const policies = policyIds.filter((p) => model.policies[p]);
+  const weights = new Map<string, Float64Array>();
+  const offsets = new Float64Array(policies.length);
+  policies.forEach((policy, i) => {
+    const m = model.policies[policy];
+    if (!m) return;
+    offsets[i] = Math.log(m.threshold / (1 - m.threshold));
+    for (const [feature, w] of Object.entries(m.weights)) {
+      let vector = weights.get(feature);
+      if (!vector) {
+        vector = new Float64Array(policies.length);
+        weights.set(feature, vector);
+      }
+      vector[i] = w;
+    }
+  });
+  return { policies, weights, offsets };
 }
 
-export function predict(model: CompiledPolicyModel, features: Map<string, Feature>): Prediction {
-  let z = -model.offset;
-  for (const name of features.keys()) z += model.weights.get(name) ?? 0;
-  return {
-    probability: sigmoid(z),
-    drivers: () =>
-      [...features.values()]
-        .map((feature) => ({ feature, weight: model.weights.get(feature.name) ?? 0 }))
-        .filter((d) => d.weight > 0 && d.feature.spans.length > 0)
-        .sort((a, b) => b.weight - a.weight)
-        .slice(0, 3)
-        .map((d) => d.feature),
-  };
+/** Predicts every policy of the model at once. */
+export function predictAll(model: CompiledModel, features: Map<string, Feature>): Map<PolicyId, Prediction> {
+  const z = Float64Array.from(model.offsets, (o) => -o);
+  for (const name of features.keys()) {
+    const vector = model.weights.get(name);
+    if (vector) for (let i = 0; i < vector.length; i++) z[i] = (z[i] as number) + (vector[i] as number);
+  }
+  const out = new Map<PolicyId, Prediction>();
+  model.policies.forEach((policy, i) => {
+    out.set(policy, {
+      probability: sigmoid(z[i] as number),
+      drivers: () =>
+        [...features.values()]
+          .map((feature) => ({ feature, weight: model.weights.get(feature.name)?.[i] ?? 0 }))
+          .filter((d) => d.weight > 0 && d.feature.start >= 0)
+          .sort((a, b) => b.weight - a.weight)
+          .slice(0, 3)
+          .map((d) => d.feature),
+    });
+  });
+  return out;
 }
 
 export function sigmoid(z: number): number {

@@ -1,3 +1,4 @@
+import { regexMatches } from '../regex-matches.ts';
 /** A sentence of the matching view (`norm`), with what kind of speech act it is. */
 export interface Sentence {
   /** [start, end) in the matching view. */
@@ -27,7 +28,7 @@ const BOUNDARY = /[.!?…]+(?=\s|$)|\n+/g;
 export function splitSentences(norm: string): Array<{ start: number; end: number }> {
   const spans: Array<{ start: number; end: number }> = [];
   let start = 0;
-  for (const m of norm.matchAll(BOUNDARY)) {
+  for (const m of regexMatches(BOUNDARY, norm)) {
     const end = m.index + m[0].length;
     pushTrimmed(norm, start, end, spans);
     start = end;

@@ -1,3 +1,4 @@
+import { regexMatches } from '../regex-matches.ts';
 import { Edits, type Markup } from './mapped-text.ts';
 
 const FENCE = /^ {0,3}(`{3,}|~{3,})/;
@@ -24,12 +25,12 @@ export function reduceMarkdown(source: string): Markup {
   markLines(source, edits, literal);
   markCodeSpans(source, edits, literal);
   const usable = (i: number) => literal[i] === 0 && !edits.isDropped(i);
-  for (const m of source.matchAll(ESCAPE)) {
+  for (const m of regexMatches(ESCAPE, source)) {
     if (!usable(m.index)) continue;
     edits.drop(m.index, m.index + 1);
     literal[m.index + 1] = 1;
   }
-  for (const m of source.matchAll(LINK)) {
+  for (const m of regexMatches(LINK, source)) {
     if (!usable(m.index)) continue;
     const end = m.index + m[0].length;
     if (m[1]) edits.drop(m.index, end);
@@ -38,7 +39,7 @@ export function reduceMarkdown(source: string): Markup {
       edits.drop(m.index + 1 + (m[2]?.length ?? 0), end);
     }
   }
-  for (const m of source.matchAll(AUTOLINK)) {
+  for (const m of regexMatches(AUTOLINK, source)) {
     if (!usable(m.index)) continue;
     edits.drop(m.index, m.index + 1);
     edits.drop(m.index + m[0].length - 1, m.index + m[0].length);
@@ -91,7 +92,7 @@ function markLine(line: string, start: number, edits: Edits): void {
 // Pairs backtick runs of equal length, as CommonMark does; an unpaired run is plain text.
 function markCodeSpans(source: string, edits: Edits, literal: Uint8Array): void {
   const runs: Array<{ at: number; length: number }> = [];
-  for (const m of source.matchAll(BACKTICKS)) {
+  for (const m of regexMatches(BACKTICKS, source)) {
     if (literal[m.index] === 0 && source[m.index - 1] !== '\\') runs.push({ at: m.index, length: m[0].length });
   }
   // For each run, the next run of the same length, found in one backward pass so that many
@@ -125,7 +126,7 @@ function markCodeSpans(source: string, edits: Edits, literal: Uint8Array): void 
 function markEmphasis(source: string, edits: Edits, usable: (i: number) => boolean): void {
   const open = new Map<string, number[]>();
   let lineEnd = -1;
-  for (const m of source.matchAll(DELIMITER_RUN)) {
+  for (const m of regexMatches(DELIMITER_RUN, source)) {
     const at = m.index;
     const run = m[0];
     if (at > lineEnd) {

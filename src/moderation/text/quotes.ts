@@ -1,3 +1,4 @@
+import { regexMatches } from '../regex-matches.ts';
 import type { MappedText } from './mapped-text.ts';
 
 // [quote], [quote="name"], [quote=name] and Discourse's [quote="user, post:1, topic:2"].
@@ -26,7 +27,7 @@ export function findQuotes(view: MappedText, literal: Uint8Array | null, known: 
   // Every closed pair counts, so the inner pair of an unclosed outer [quote] is still a quote;
   // an unclosed one is not, or one stray tag would exempt the rest of a post from scoring.
   const open: number[] = [];
-  for (const m of text.matchAll(BBCODE_QUOTE)) {
+  for (const m of regexMatches(BBCODE_QUOTE, text)) {
     if (isLiteral(m.index)) continue;
     if (!m[1]) open.push(m.index);
     else {

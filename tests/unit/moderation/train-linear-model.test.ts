@@ -1,9 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { extractFeatures } from '../../../src/moderation/model/features.ts';
-import { compilePolicyModel, linearModelSchema, predict } from '../../../src/moderation/model/linear-model.ts';
+import { compileModel, type LinearModel, linearModelSchema, predictAll } from '../../../src/moderation/model/linear-model.ts';
 import { type TrainingExample, trainLinearModel } from '../../../src/moderation/model/train-linear-model.ts';
 import { classify } from '../../../src/moderation/speech/speech-acts.ts';
 import type { PolicyId } from '../../../src/moderation/types.ts';
+
+/** Predicts one policy with a one-policy model. */
+const predictHostility = (policy: { weights: Record<string, number>; threshold?: number }, features: ReturnType<typeof featuresOf>) => {
+  const model: LinearModel = { format: 'hearth-linear-model/1', trained_on: [], policies: { hostility: { threshold: 0.5, ...policy } } };
+  const prediction = predictAll(compileModel(model), features).get('hostility');
+  if (!prediction) throw new Error('no prediction');
+  return prediction;
+};
 
 const featuresOf = (text: string) =>
   extractFeatures({ norm: text, sentences: [classify(text)], firedSignals: [], detectors: [], language: 'en' });
@@ -18,9 +26,9 @@ describe('the linear model', () => {
   const model = trainLinearModel(examples, [{ dataset: 'toy', posts: examples.length }], { epochs: 20 });
 
   it('learns to separate what it was shown, and validates as a model file', () => {
-    const hostility = compilePolicyModel(model.policies.hostility ?? { weights: {} });
-    expect(predict(hostility, featuresOf('you are such a clown')).probability).toBeGreaterThan(0.5);
-    expect(predict(hostility, featuresOf('my knee hurts again')).probability).toBeLessThan(0.5);
+    const hostility = model.policies.hostility ?? { weights: {} };
+    expect(predictHostility(hostility, featuresOf('you are such a clown')).probability).toBeGreaterThan(0.5);
+    expect(predictHostility(hostility, featuresOf('my knee hurts again')).probability).toBeLessThan(0.5);
     expect(linearModelSchema.safeParse(JSON.parse(JSON.stringify(model))).success).toBe(true);
   });
 
@@ -30,17 +38,16 @@ describe('the linear model', () => {
 
   it('shifts scores so that a policy threshold maps to 0.5', () => {
     const features = featuresOf('you are such a clown');
-    const plain = predict(compilePolicyModel({ weights: { 'w:clown': 1 } }), features).probability;
-    const strict = predict(compilePolicyModel({ weights: { 'w:clown': 1 }, threshold: 0.9 }), features).probability;
+    const plain = predictHostility({ weights: { 'w:clown': 1 } }, features).probability;
+    const strict = predictHostility({ weights: { 'w:clown': 1 }, threshold: 0.9 }, features).probability;
     expect(strict).toBeLessThan(plain);
-    expect(predict(compilePolicyModel({ weights: {}, threshold: 0.5 }), features).probability).toBe(0.5);
+    expect(predictHostility({ weights: {}, threshold: 0.5 }, features).probability).toBe(0.5);
   });
 
   it('names the words that drove a score, with their spans', () => {
     const text = 'you are such a clown';
-    const drivers = predict(compilePolicyModel({ weights: { 'w:clown': 2, 'w:such': 0.5 } }), featuresOf(text)).drivers();
+    const drivers = predictHostility({ weights: { 'w:clown': 2, 'w:such': 0.5 } }, featuresOf(text)).drivers();
     expect(drivers.map((d) => d.name)).toEqual(['w:clown', 'w:such']);
-    const [start, end] = drivers[0]?.spans[0] ?? [0, 0];
-    expect(text.slice(start, end)).toBe('clown');
+    expect(text.slice(drivers[0]?.start, drivers[0]?.end)).toBe('clown');
   });
 });
