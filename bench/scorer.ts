@@ -5,6 +5,7 @@
  * merely touching the text costs. Prints figures; it asserts nothing.
  */
 import { createLocalScorer } from '../src/moderation/local-scorer.ts';
+import { seededRandom } from '../src/moderation/model/seeded-random.ts';
 import { scorePost } from '../src/moderation/score-post.ts';
 import { loadPolicySet } from '../src/policies/loader.ts';
 
@@ -55,18 +56,6 @@ const flagged = [
   'Double your oxycodone if it is not working and take it with a couple of beers.',
 ];
 
-/** mulberry32: a tiny seeded PRNG, so every run builds the same posts. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** A post of about `bytes` UTF-8 bytes: sentences in paragraphs, one in eight posts carrying a flagged sentence. */
 function buildPost(bytes: number, random: () => number): string {
   const pick = (list: string[]) => list[Math.floor(random() * list.length)] as string;
@@ -113,7 +102,7 @@ function time(posts: string[], iterations: number, work: (text: string) => numbe
 
 const policySet = await loadPolicySet();
 const scorer = createLocalScorer(policySet.policies, policySet.model);
-const random = seeded(0x4ea27);
+const random = seededRandom(0x4ea27);
 const corpus = sizes.map((size) => ({ ...size, posts: Array.from({ length: postsPerSize }, () => buildPost(size.bytes, random)) }));
 
 // Returning a number from each run, summed and printed, keeps the work from being optimised away.

@@ -3,30 +3,24 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decisions, deliveries, revisions } from '../../src/db/schema/index.ts';
 import { createModerateProcessor } from '../../workers/moderate.ts';
 import { type Harness, samplePost, startHarness } from '../support/harness.ts';
-import { Receiver } from '../support/receiver.ts';
 
 describe('exactly one decision and callback per revision', () => {
   let h: Harness;
-  let receiver: Receiver;
   beforeAll(async () => {
-    receiver = await new Receiver().start();
-    h = await startHarness({ workers: true, callbackUrl: receiver.url });
+    h = await startHarness({ workers: true, receiver: true });
   });
-  afterAll(async () => {
-    await h.close();
-    await receiver.stop();
-  });
+  afterAll(() => h.close());
 
   /** Sends a fresh post and waits for its callback: every callback queued before it has arrived by then. */
   async function flush(): Promise<void> {
     const marker = samplePost('marker post, nothing to see');
-    const before = receiver.calls.length;
+    const before = h.receiver.calls.length;
     await h.submit(marker);
-    await receiver.waitForCalls(before + 1);
+    await h.receiver.waitForCalls(before + 1);
     await new Promise((r) => setTimeout(r, 150));
   }
 
-  const bodies = () => receiver.calls.map((c) => JSON.parse(c.body).data);
+  const bodies = () => h.receiver.calls.map((c) => JSON.parse(c.body).data);
 
   it('a duplicate send makes no second decision or callback; an edit is a new revision', async () => {
     const post = samplePost('I take 300 mg gabapentin and the brain fog is awful.');

@@ -2,7 +2,6 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/observability/logger.ts';
 import { type Harness, samplePost, startHarness } from '../support/harness.ts';
-import { Receiver } from '../support/receiver.ts';
 
 describe('structured logs', () => {
   const lines: string[] = [];
@@ -13,15 +12,10 @@ describe('structured logs', () => {
     },
   });
   let h: Harness;
-  let receiver: Receiver;
   beforeAll(async () => {
-    receiver = await new Receiver().start();
-    h = await startHarness({ workers: true, callbackUrl: receiver.url, log: createLogger('debug', {}, sink) });
+    h = await startHarness({ workers: true, receiver: true, log: createLogger('debug', {}, sink) });
   });
-  afterAll(async () => {
-    await h.close();
-    await receiver.stop();
-  });
+  afterAll(() => h.close());
 
   it('are JSON with request ids and never contain post text', async () => {
     const secret = 'Xylophone-Marmalade my neighbour Quentin Vasquez-Oduya';
@@ -29,7 +23,7 @@ describe('structured logs', () => {
     const res = await h.submit(post, { query: '?wait=5000' });
     expect(res.status).toBe(200);
     await h.submit({ ...post, extra: 'field' });
-    await receiver.waitForCalls(1);
+    await h.receiver.waitForCalls(1);
     await new Promise((r) => setTimeout(r, 100));
 
     const parsed = lines.map((l) => JSON.parse(l) as Record<string, unknown>);

@@ -1,19 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../support/eventually.ts';
 import { type Harness, samplePost, startHarness } from '../support/harness.ts';
-import { Receiver } from '../support/receiver.ts';
 
 describe('operations endpoints', () => {
   let h: Harness;
-  let receiver: Receiver;
   beforeAll(async () => {
-    receiver = await new Receiver().start();
-    h = await startHarness({ workers: true, callbackUrl: receiver.url });
+    h = await startHarness({ workers: true, receiver: true });
   });
-  afterAll(async () => {
-    await h.close();
-    await receiver.stop();
-  });
+  afterAll(() => h.close());
 
   it('/healthz and /readyz', async () => {
     expect(await (await h.app.request('/healthz')).json()).toEqual({ status: 'ok' });
@@ -24,7 +18,7 @@ describe('operations endpoints', () => {
 
   it('/metrics reports requests, queues, jobs, decisions and deliveries', async () => {
     await h.submit(samplePost('You are a pathetic liar.'), { query: '?wait=5000' });
-    await receiver.waitForCalls(1);
+    await h.receiver.waitForCalls(1);
     await h.app.request('/v1/forums/chronic-pain/posts', { method: 'POST', body: '{}' });
     const res = await h.app.request('/metrics');
     expect(res.headers.get('content-type')).toContain('text/plain');

@@ -5,21 +5,15 @@ import { createApiKey } from '../../src/auth/api-keys.ts';
 import { auditEvents, decisions, deliveries, deliveryAttempts, revisions } from '../../src/db/schema/index.ts';
 import { eventually } from '../support/eventually.ts';
 import { type Harness, samplePost, startHarness } from '../support/harness.ts';
-import { Receiver } from '../support/receiver.ts';
 import { forumHeaders, verifyCallback } from '../support/sign.ts';
 
 describe('a post from ingest to a signed verdict callback', () => {
   let h: Harness;
-  let receiver: Receiver;
 
   beforeAll(async () => {
-    receiver = await new Receiver().start();
-    h = await startHarness({ workers: true, callbackUrl: receiver.url });
+    h = await startHarness({ workers: true, receiver: true });
   });
-  afterAll(async () => {
-    await h.close();
-    await receiver.stop();
-  });
+  afterAll(() => h.close());
 
   it('queues, decides, stores with audit events, and calls the forum back signed', async () => {
     const post = samplePost('You are a pathetic liar and everyone here knows it.');
@@ -29,9 +23,9 @@ describe('a post from ingest to a signed verdict callback', () => {
     expect(accepted.status).toBe('queued');
     expect(accepted.submission_id).toMatch(/^sub_/);
 
-    const [call] = await receiver.waitForCalls(1);
+    const [call] = await h.receiver.waitForCalls(1);
     if (!call) throw new Error('no callback');
-    const headers = receiver.headersOf(call);
+    const headers = h.receiver.headersOf(call);
     expect(() => verifyCallback(h.forum.callback_secret, call.body, headers)).not.toThrow();
     expect(() => verifyCallback(h.forum.ingest_secret, call.body, headers)).toThrow();
     const payload = JSON.parse(call.body);

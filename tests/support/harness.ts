@@ -7,6 +7,7 @@ import { type App, createApp } from '../../src/http/app.ts';
 import { createLogger, type Logger } from '../../src/observability/logger.ts';
 import { type RunningWorkers, type StartWorkersOptions, startWorkers } from '../../workers/index.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
+import { Receiver } from './receiver.ts';
 import { forumHeaders } from './sign.ts';
 
 type ConfigOverrides = DeepPartial<Config>;
@@ -16,6 +17,8 @@ export interface HarnessOptions {
   config?: ConfigOverrides;
   /** Create a forum with this callback URL (or none when null). */
   callbackUrl?: string | null;
+  /** Start a receiver (answering with these statuses, then 200) and make it the forum's callback. */
+  receiver?: number[] | true;
   log?: Logger;
 }
 
@@ -26,6 +29,8 @@ export interface Harness {
   database: TestDatabase;
   forum: ForumSecrets;
   workers?: RunningWorkers;
+  /** The forum's callback endpoint, when `receiver` was asked for. */
+  receiver: Receiver;
   /** POSTs a post signed with the forum's ingest secret. */
   submit(post: unknown, opts?: { id?: string; timestamp?: Date; query?: string; forumId?: string; secret?: string }): Promise<Response>;
   close(): Promise<void>;
@@ -47,13 +52,14 @@ export function testConfig(databaseUrl: string, overrides: ConfigOverrides = {})
 
 /** A database, a queue prefix, a context, the HTTP app and (optionally) workers, all isolated. */
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const receiver = options.receiver ? await new Receiver(options.receiver === true ? [] : options.receiver).start() : undefined;
   const database = await createTestDatabase();
   const config = testConfig(database.url, options.config);
   const ctx = await createContext(config, { skipMigrations: true, log: options.log ?? createLogger('silent') });
   const app = createApp(ctx);
   const forum = await createForum(
     ctx.database.db,
-    { id: 'chronic-pain', callbackUrl: options.callbackUrl ?? undefined },
+    { id: 'chronic-pain', callbackUrl: receiver?.url ?? options.callbackUrl ?? undefined },
     { allowPrivate: true, actor: 'test' },
   );
   const workers = options.workers ? await startWorkers(ctx, options.workers === true ? {} : options.workers) : undefined;
@@ -64,6 +70,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     database,
     forum,
     workers,
+    get receiver() {
+      if (!receiver) throw new Error('startHarness was not asked for a receiver');
+      return receiver;
+    },
     submit(post, opts = {}) {
       const body = typeof post === 'string' ? post : JSON.stringify(post);
       const headers = forumHeaders(opts.secret ?? forum.ingest_secret, body, opts);
@@ -76,6 +86,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       await ctx.close();
       await deleteQueueKeys(config);
       await database.drop();
+      await receiver?.stop();
     },
   };
 }

@@ -1,5 +1,6 @@
 import { type PolicyId, policyIds } from '../types.ts';
 import { type LinearModel, sigmoid } from './linear-model.ts';
+import { seededRandom } from './seeded-random.ts';
 
 export interface TrainingExample {
   features: string[];
@@ -41,7 +42,7 @@ export function trainLinearModel(
     const positives = rows.filter((r) => r.labels.has(policy)).length;
     // Rare positives would otherwise be drowned by clean posts; weigh them up to a balance.
     const positiveWeight = Math.min(maxPositiveWeight, Math.max(1, (rows.length - positives) / Math.max(1, positives) / 2));
-    const random = mulberry32(seed);
+    const random = seededRandom(seed);
     const order = rows.map((_, i) => i);
     for (let epoch = 0; epoch < epochs; epoch++) {
       shuffle(order, random);
@@ -68,17 +69,6 @@ export function trainLinearModel(
     policies[policy] = { threshold, weights: kept };
   }
   return { format: 'hearth-linear-model/1', trained_on: trainedOn, policies };
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function shuffle<T>(items: T[], random: () => number): void {
