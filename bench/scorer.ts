@@ -106,7 +106,7 @@ const random = seededRandom(0x4ea27);
 const corpus = sizes.map((size) => ({ ...size, posts: Array.from({ length: postsPerSize }, () => buildPost(size.bytes, random)) }));
 
 // Returning a number from each run, summed and printed, keeps the work from being optimised away.
-const score = (text: string) => scorePost(policySet, scorer, text).verdict.policies.filter((p) => p.flagged).length;
+const score = (text: string) => scorePost(policySet, scorer, { body: text }).verdict.policies.filter((p) => p.flagged).length;
 const floorRegex = /\bpain\b/;
 const floor = (text: string) => (floorRegex.test(text.toLowerCase()) ? 1 : 0);
 

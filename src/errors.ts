@@ -10,7 +10,6 @@ export const errorStatus = {
   forum_not_found: 404,
   conflict: 409,
   payload_too_large: 413,
-  unsupported_media_type: 415,
   queue_unavailable: 503,
   unavailable: 503,
   internal: 500,

@@ -1,6 +1,7 @@
 import { type Job, UnrecoverableError } from 'bullmq';
 import { and, eq, lt, sql } from 'drizzle-orm';
 import type { AppContext } from '../src/context.ts';
+import { describeDatabaseError } from '../src/db/database-error.ts';
 import { deliveries } from '../src/db/schema/index.ts';
 import { attemptDelivery } from '../src/deliveries/attempt-delivery.ts';
 import { type DeliverQueueData, deliverJobSchema, JOB_DELIVER, JOB_SWEEP } from '../src/jobs/payloads.ts';
@@ -15,13 +16,16 @@ export function createDeliverProcessor(ctx: AppContext) {
     if (job.name === JOB_SWEEP) return requeueStrandedDeliveries(ctx);
     const parsed = deliverJobSchema.safeParse(job.data);
     if (!parsed.success) throw new UnrecoverableError(`invalid deliver payload: ${parsed.error.issues[0]?.message}`);
-    const attempt = job.attemptsMade + 1;
     const result = await attemptDelivery(ctx.database.db, parsed.data.deliveryId, {
       timeoutMs: ctx.config.callbacks.timeoutMs,
       allowPrivate: ctx.config.callbacks.allowPrivate,
-      attempt,
-      lastAttempt: attempt >= (job.opts.attempts ?? 1),
+      maxAttempts: job.opts.attempts ?? ctx.config.callbacks.attempts,
+    }).catch((err: unknown) => {
+      // Rethrown without the query's parameters, which hold the verdict and its evidence.
+      const { code, message } = describeDatabaseError(err);
+      throw new Error(`database error${code ? ` ${code}` : ''}: ${message}`);
     });
+    const attempt = result.attempt;
     ctx.metrics.deliveryAttempts.inc({ outcome: result.outcome });
     ctx.log.info(
       { delivery_id: parsed.data.deliveryId, attempt, outcome: result.outcome, status_code: result.statusCode },

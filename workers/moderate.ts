@@ -1,5 +1,6 @@
 import { type Job, UnrecoverableError } from 'bullmq';
 import type { AppContext } from '../src/context.ts';
+import { describeDatabaseError, isDataError } from '../src/db/database-error.ts';
 import { recordDecision } from '../src/decisions/record-decision.ts';
 import { type VerdictData, verdictData } from '../src/decisions/verdict-payload.ts';
 import { getForum } from '../src/forums/forums.ts';
@@ -21,7 +22,7 @@ export function createModerateProcessor(ctx: AppContext) {
     if (!forum) throw new UnrecoverableError(`forum ${data.forumId} no longer exists`);
 
     const overrides = parseForumOverrides(forum.policyOverrides);
-    const scored = scorePost(ctx.policySet, ctx.scorer, data.post.body, data.post.format, overrides);
+    const scored = scorePost(ctx.policySet, ctx.scorer, data.post, overrides);
     const recorded = await recordDecision(ctx.database.db, {
       job: data,
       policySetVersion: ctx.policySet.version,
@@ -29,6 +30,11 @@ export function createModerateProcessor(ctx: AppContext) {
       scorers: scored.scorers,
       timings: scored.timings,
       language: scored.language,
+    }).catch((err: unknown) => {
+      // Rethrown without the query's parameters, which hold the post text.
+      const { code, message } = describeDatabaseError(err);
+      if (isDataError(err)) throw new UnrecoverableError(`decision cannot be stored (${code}): ${message}`);
+      throw new Error(`database error${code ? ` ${code}` : ''}: ${message}`);
     });
     // Queued after the commit; if this process dies first, the retried job (or the sweeper)
     // queues it. The delivery id as job id makes repeats harmless.

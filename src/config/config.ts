@@ -26,7 +26,6 @@ export interface Config {
   };
   ingest: {
     maxBodyBytes: number;
-    maxWaitMs: number;
     /** Ingest fails fast with 503 when Redis does not answer within this. */
     queueTimeoutMs: number;
     /** How long a webhook-id is remembered for replay protection. */
@@ -60,7 +59,7 @@ export function configFromEnv(env: Env): Config {
       stalledIntervalMs: 30_000,
       metricsPort: env.HEARTH_WORKER_METRICS_PORT,
     },
-    ingest: { maxBodyBytes: 64 * 1024, maxWaitMs: 10_000, queueTimeoutMs: 800, webhookIdTtlSeconds: 3 * 24 * 3600 },
+    ingest: { maxBodyBytes: 64 * 1024, queueTimeoutMs: 800, webhookIdTtlSeconds: 3 * 24 * 3600 },
     dbPoolSize: env.HEARTH_DB_POOL_SIZE,
     shutdownTimeoutMs: env.HEARTH_SHUTDOWN_TIMEOUT_MS,
     sweepIntervalMs: 60_000,

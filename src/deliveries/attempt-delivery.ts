@@ -10,14 +10,17 @@ export type AttemptOutcome = 'succeeded' | 'retry' | 'failed' | 'gone' | 'cancel
 export interface AttemptOptions {
   timeoutMs: number;
   allowPrivate: boolean;
-  /** 1-based number of this attempt. */
-  attempt: number;
-  /** When true a failure is final: the delivery is marked failed instead of retried. */
-  lastAttempt: boolean;
+  /**
+   * Attempts a delivery gets in all. Counted from the stored row, not the job, so a delivery
+   * that the sweep queues again keeps its count and its budget.
+   */
+  maxAttempts: number;
 }
 
 export interface AttemptResult {
   outcome: AttemptOutcome;
+  /** 1-based number of this attempt. */
+  attempt?: number;
   statusCode?: number;
   error?: string;
 }
@@ -43,6 +46,8 @@ export async function attemptDelivery(db: Db, deliveryId: string, opts: AttemptO
     return { outcome: 'cancelled' };
   }
 
+  const attempt = delivery.attempts + 1;
+  const lastAttempt = attempt >= opts.maxAttempts;
   const body = JSON.stringify(delivery.payload);
   const startedAt = new Date();
   let statusCode: number | undefined;
@@ -59,13 +64,13 @@ export async function attemptDelivery(db: Db, deliveryId: string, opts: AttemptO
 
   const ok = statusCode !== undefined && statusCode >= 200 && statusCode < 300;
   const gone = statusCode === 410;
-  const outcome: AttemptOutcome = ok ? 'succeeded' : gone ? 'gone' : opts.lastAttempt ? 'failed' : 'retry';
+  const outcome: AttemptOutcome = ok ? 'succeeded' : gone ? 'gone' : lastAttempt ? 'failed' : 'retry';
   if (!ok && !error) error = `HTTP ${statusCode}`;
 
   await db.transaction(async (tx) => {
     await tx
       .insert(deliveryAttempts)
-      .values({ deliveryId, attempt: opts.attempt, statusCode: statusCode ?? null, latencyMs, error: error ?? null, startedAt });
+      .values({ deliveryId, attempt, statusCode: statusCode ?? null, latencyMs, error: error ?? null, startedAt });
     const finished = outcome !== 'retry';
     await tx
       .update(deliveries)
@@ -76,7 +81,7 @@ export async function attemptDelivery(db: Db, deliveryId: string, opts: AttemptO
         lastAttemptAt: startedAt,
         ...(finished ? { status: ok ? 'succeeded' : 'failed', completedAt: new Date() } : {}),
       })
-      .where(eq(deliveries.id, deliveryId));
+      .where(and(eq(deliveries.id, deliveryId), eq(deliveries.status, 'pending')));
     if (ok || outcome === 'failed') {
       await appendAuditEvent(tx, {
         forumId: forum.id,
@@ -86,7 +91,7 @@ export async function attemptDelivery(db: Db, deliveryId: string, opts: AttemptO
         payload: {
           webhook_id: delivery.webhookId,
           decision_id: delivery.decisionId,
-          attempt: opts.attempt,
+          attempt,
           status_code: statusCode ?? null,
         },
       });
@@ -105,5 +110,5 @@ export async function attemptDelivery(db: Db, deliveryId: string, opts: AttemptO
       });
     }
   });
-  return { outcome, statusCode, error };
+  return { outcome, attempt, statusCode, error };
 }

@@ -1,8 +1,8 @@
 import type { LocalScorer } from '../moderation/local-scorer.ts';
-import { type ScoredPost, scorePost } from '../moderation/score-post.ts';
+import { scorePost } from '../moderation/score-post.ts';
 import type { ModerationAction } from '../moderation/types.ts';
 import type { PolicySet } from '../policies/loader.ts';
-import type { DatasetPost, LabelledPost, PostFormat } from './dataset.ts';
+import type { DatasetPost, LabelledPost } from './dataset.ts';
 import { type EvaluationReport, evaluate, type PolicyOutcome } from './metrics.ts';
 
 /** One post's verdict as `hearth score` prints it, plus how long scoring took. */
@@ -10,31 +10,23 @@ export interface PostScore {
   id: string;
   action: ModerationAction;
   urgent: boolean;
-  /** Detected language, once the scorer reports one. */
-  language?: string;
+  /** Detected language (en, es, fr, de, or und). */
+  language: string;
   policies: PolicyOutcome[];
   /** Wall-clock time to score and decide this post, in milliseconds. */
   ms: number;
 }
 
-/**
- * `scorePost` with the optional `format` argument it gains in the issue-3 scorer. Typed here
- * (an annotation, not a cast), this module compiles against the three-argument scorer, which
- * ignores the extra argument, and against the new one.
- */
-const scoreWithFormat: (policySet: PolicySet, scorer: LocalScorer, text: string, format?: PostFormat) => ScoredPost = scorePost;
-
 /** Scores one dataset post with the same code path the moderation worker uses. */
 export function scoreDatasetPost(policySet: PolicySet, scorer: LocalScorer, post: DatasetPost): PostScore {
   const started = performance.now();
-  const scored = scoreWithFormat(policySet, scorer, post.text, post.format);
+  const scored = scorePost(policySet, scorer, { body: post.text, format: post.format });
   const ms = performance.now() - started;
-  const language = 'language' in scored && typeof scored.language === 'string' ? scored.language : undefined;
   return {
     id: post.id,
     action: scored.verdict.action,
     urgent: scored.verdict.urgent,
-    ...(language ? { language } : {}),
+    language: scored.language,
     // Only the documented fields: the output is a contract for scripts, whatever the scorer adds.
     policies: scored.verdict.policies.map(({ policy, score, flagged, evidence, rationale }) => ({
       policy,

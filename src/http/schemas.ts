@@ -8,7 +8,14 @@ export const acceptedSchema = z
   })
   .openapi('Accepted');
 
-export const evidenceSchema = z.object({ start: z.number().int(), end: z.number().int(), text: z.string() }).openapi('Evidence');
+export const evidenceSchema = z
+  .object({
+    start: z.number().int(),
+    end: z.number().int(),
+    text: z.string(),
+    field: z.literal('title').optional().openapi({ description: 'Present when the span is in the title; offsets then index the title' }),
+  })
+  .openapi('Evidence');
 
 export const policyResultSchema = z
   .object({

@@ -5,23 +5,42 @@ export const QUEUE_DELIVER = 'deliver';
 export const JOB_DELIVER = 'deliver';
 export const JOB_SWEEP = 'sweep-pending-deliveries';
 
+/**
+ * Text PostgreSQL can store: no NUL characters and no lone UTF-16 surrogates. Accepting either
+ * would answer 202 for a post whose every insert then fails, so it is refused at the door.
+ */
+const storable = (s: string) => !s.includes('\u0000') && s.isWellFormed();
+const text = (min: number, max: number) =>
+  z.string().min(min).max(max).refine(storable, { message: 'contains a NUL character or an unpaired surrogate' });
+const storableJson = (value: unknown): boolean =>
+  typeof value === 'string'
+    ? storable(value)
+    : Array.isArray(value)
+      ? value.every(storableJson)
+      : value !== null && typeof value === 'object'
+        ? Object.entries(value).every(([k, v]) => storable(k) && storableJson(v))
+        : true;
+
 /** A post as a forum sends it to the ingest API. Unknown fields are refused. */
 export const postSchema = z
   .object({
-    id: z.string().min(1).max(200).describe("The forum's own post id"),
+    id: text(1, 200).describe("The forum's own post id"),
     author: z
       .object({
-        id: z.string().min(1).max(200),
-        name: z.string().max(200).optional(),
+        id: text(1, 200),
+        name: text(0, 200).optional(),
       })
       .strict(),
-    thread_id: z.string().min(1).max(200).optional(),
-    reply_to: z.string().min(1).max(200).optional(),
-    title: z.string().max(1000).optional(),
-    body: z.string().min(1).max(60_000),
+    thread_id: text(1, 200).optional(),
+    reply_to: text(1, 200).optional(),
+    title: text(0, 1000).optional(),
+    body: text(1, 60_000),
     format: z.enum(['text', 'markdown', 'html']).default('text'),
     created_at: z.iso.datetime({ offset: true }).optional(),
-    metadata: z.record(z.string(), z.unknown()).optional(),
+    metadata: z
+      .record(z.string(), z.unknown())
+      .refine(storableJson, { message: 'contains a NUL character or an unpaired surrogate' })
+      .optional(),
   })
   .strict();
 

@@ -18,6 +18,9 @@ export function decide(policies: Map<string, Policy>, results: PolicyResult[], o
     const policy = policies.get(result.policy);
     const override = overrides[result.policy];
     if (!policy) continue;
+    // Crisis urgency follows the policy file, whatever a forum changed: a forum may add
+    // sensitivity through its overrides, never remove it.
+    if (policy.id === 'self_harm' && result.score >= policy.flag_at) urgent = true;
     if (override?.enabled === false) {
       effective.push({ ...result, flagged: false, evidence: [], rationale: 'switched off for this forum' });
       continue;

@@ -23,6 +23,12 @@ export interface LocalScorer {
   features(text: string, format?: TextFormat): string[];
 }
 
+/** Fewer letters than this outside quotations, and the quotations count as the author's. */
+const MIN_OWN_LETTERS = 12;
+
+/** A signal needs one hit to count; more only add evidence, and each costs a context check. */
+const MAX_HITS_PER_SIGNAL = 25;
+
 interface CompiledSignal {
   signal: Signal;
   /** Global regex over `norm` (patterns, terms) or undefined for detectors. */
@@ -51,7 +57,12 @@ export function createLocalScorer(policies: Policy[], model?: LinearModel): Loca
   const compiled: CompiledPolicy[] = policies.map((policy) => ({ policy, signals: policy.signals.map(compileSignal) }));
   const compiledModel = model ? compileModel(model) : undefined;
   const analyse = (text: string, format: TextFormat) => {
-    const prepared = prepareText(text, format);
+    let prepared = prepareText(text, format);
+    // A post that is nothing but a quotation says it in the author's own voice; otherwise
+    // anyone could exempt a post from scoring by starting every line with "> ".
+    if (prepared.quoted.length > 0 && (prepared.norm.match(/\p{L}/gu)?.length ?? 0) < MIN_OWN_LETTERS) {
+      prepared = prepareText(text, format, { keepQuotes: true });
+    }
     const speech = analyseSpeech(prepared.norm);
     const ctx: ScoringContext = { prepared, sentences: speech.sentences, debunking: speech.debunking, detectorCache: new Map() };
     const rules = compiled.map((c) => scorePolicy(c, ctx));
@@ -93,7 +104,7 @@ function withModel(rule: PolicyResult, policy: Policy, prediction: Prediction, p
   const flagged = score >= policy.flag_at;
   if (rule.evidence.length > 0 || !flagged) return { ...rule, score, flagged };
   // Flagged by the model alone: the words that weighed most are the evidence.
-  const spans = prediction.drivers().map((f) => toOriginalSpan(prepared.normMap, f.start, f.end));
+  const spans = prediction.drivers().map((f) => snapSpan(prepared.original, toOriginalSpan(prepared.normMap, f.start, f.end)));
   const evidence = spans.sort((a, b) => a.start - b.start).map((s) => ({ ...s, text: prepared.original.slice(s.start, s.end) }));
   const words = evidence
     .map((e) => `"${e.text}"`)
@@ -154,9 +165,12 @@ function findHits({ signal, regex }: CompiledSignal, ctx: ScoringContext): Hit[]
   const { prepared } = ctx;
   if (regex) {
     const hits: Hit[] = [];
-    for (const m of regexMatches(regex, prepared.norm)) {
-      if (m[0].length === 0) continue;
-      const span = toOriginalSpan(prepared.normMap, m.index, m.index + m[0].length);
+    for (const m of regexMatches(regex, prepared.norm, MAX_HITS_PER_SIGNAL)) {
+      // Whitespace at a match's edges can stand for removed markup (a newline for </p>).
+      const start = m.index + (m[0].length - m[0].trimStart().length);
+      const end = m.index + m[0].trimEnd().length;
+      if (end <= start) continue;
+      const span = snapSpan(prepared.original, toOriginalSpan(prepared.normMap, start, end));
       hits.push({ ...span, sentence: sentenceAtNorm(ctx.sentences, m.index) });
     }
     return hits;
@@ -164,10 +178,12 @@ function findHits({ signal, regex }: CompiledSignal, ctx: ScoringContext): Hit[]
   const name = signal.detector as keyof typeof detectors;
   let hits = ctx.detectorCache.get(name);
   if (!hits) {
-    hits = detectors[name](prepared.plain).map((s) => {
-      const span = toOriginalSpan(prepared.plainMap, s.start, s.end);
-      return { ...span, sentence: sentenceAtOriginal(ctx, span.start) };
-    });
+    hits = detectors[name](prepared.plain)
+      .slice(0, MAX_HITS_PER_SIGNAL)
+      .map((s) => {
+        const span = snapSpan(prepared.original, toOriginalSpan(prepared.plainMap, s.start, s.end));
+        return { ...span, sentence: sentenceAtOriginal(ctx, span.start) };
+      });
     ctx.detectorCache.set(name, hits);
   }
   return hits;
@@ -233,7 +249,7 @@ function evidenceOf(fired: Array<{ hits: Hit[] }>, original: string): Evidence[]
     if (last && s.start <= last.end) last.end = Math.max(last.end, s.end);
     else merged.push({ start: s.start, end: s.end });
   }
-  return merged.slice(0, 10).map((s) => ({ start: s.start, end: s.end, text: original.slice(s.start, s.end) }));
+  return merged.slice(0, 10).map((s) => ({ start: s.start, end: s.end, text: original.slice(s.start, s.end).toWellFormed() }));
 }
 
 const QUOTE_MARKS = /["“”«»„]/g;
@@ -243,4 +259,25 @@ function insideQuotes(original: string, index: number): boolean {
   const lineStart = original.lastIndexOf('\n', index - 1) + 1;
   const before = original.slice(lineStart, index);
   return (before.match(QUOTE_MARKS)?.length ?? 0) % 2 === 1;
+}
+
+const HTML_ENTITY = /^&(?:#\d{1,7}|#x[0-9a-f]{1,6}|[a-z][a-z0-9]{1,31});/i;
+
+/**
+ * Widens a span mapped back to the original so it never cuts a character in two: not a
+ * surrogate pair (a maths-bold letter folds to one plain letter), not an HTML entity whose
+ * decoded character ended the match. Evidence must be valid text a moderator can read and a
+ * database can store.
+ */
+function snapSpan(original: string, span: { start: number; end: number }): { start: number; end: number } {
+  let { start, end } = span;
+  const code = (i: number) => original.charCodeAt(i);
+  if (start > 0 && code(start) >= 0xdc00 && code(start) <= 0xdfff) start--;
+  if (end < original.length && code(end - 1) >= 0xd800 && code(end - 1) <= 0xdbff) end++;
+  const amp = original.lastIndexOf('&', end - 1);
+  if (amp >= start && amp >= end - 32) {
+    const entity = HTML_ENTITY.exec(original.slice(amp, amp + 40));
+    if (entity && amp + entity[0].length > end) end = amp + entity[0].length;
+  }
+  return { start, end };
 }

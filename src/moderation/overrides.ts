@@ -14,7 +14,13 @@ export const policyOverrideSchema = z
   })
   .strict();
 
-export const forumOverridesSchema = z.partialRecord(z.enum(policyIds), policyOverrideSchema);
+export const forumOverridesSchema = z.partialRecord(z.enum(policyIds), policyOverrideSchema).superRefine((overrides, ctx) => {
+  // A member in crisis must always reach a human; a forum may make crisis detection more
+  // sensitive, never switch it off.
+  if (overrides.self_harm?.enabled === false) {
+    ctx.addIssue({ code: 'custom', path: ['self_harm', 'enabled'], message: 'crisis detection cannot be switched off' });
+  }
+});
 
 export type PolicyOverride = z.infer<typeof policyOverrideSchema>;
 export type ForumOverrides = Partial<Record<PolicyId, PolicyOverride>>;

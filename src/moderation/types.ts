@@ -9,6 +9,8 @@ export interface Evidence {
   start: number;
   end: number;
   text: string;
+  /** Set to "title" when the span is in the post's title; offsets then index the title. */
+  field?: 'title';
 }
 
 export interface PolicyResult {

@@ -51,6 +51,9 @@ describe('ingest refuses bad requests with a clear 4xx and queues nothing', () =
   it('404 for an unknown forum', async () => {
     const before = await queued(h);
     await expectError(await h.submit(samplePost(), { forumId: 'no-such-forum' }), 404, 'forum_not_found');
+    await expectError(await h.submit(samplePost(), { forumId: 'chronic%00pain' }), 404, 'forum_not_found');
+    const verdict = await h.app.request('/v1/forums/chronic%00pain/posts/p1/verdict');
+    expect(verdict.status).toBe(404);
     expect(await queued(h)).toBe(before);
   });
 
@@ -67,6 +70,10 @@ describe('ingest refuses bad requests with a clear 4xx and queues nothing', () =
     await expectError(await h.submit({ id: 'p1', author: { id: 'u1' }, body: 'hi', created_at: 'yesterday' }), 400, 'validation_failed');
     await expectError(await h.submit({ id: 'p1', author: { id: 'u1' }, body: 'hi', flair: 'x' }), 400, 'validation_failed');
     await expectError(await h.submit({ id: 'p1', author: { id: 'u1', karma: 3 }, body: 'hi' }), 400, 'validation_failed');
+    // PostgreSQL cannot store these; accepting them would mean a 202 and then no verdict ever.
+    await expectError(await h.submit({ id: 'p1', author: { id: 'u1' }, body: 'hello\u0000 world' }), 400, 'validation_failed');
+    await expectError(await h.submit('{"id":"p1","author":{"id":"u1"},"body":"half a pair \\ud835"}'), 400, 'validation_failed');
+    await expectError(await h.submit({ id: 'p1', author: { id: 'u1' }, body: 'hi', metadata: { x: 'a\u0000' } }), 400, 'validation_failed');
     const res = await h.submit({ id: 'p1', author: { id: 'u1' }, body: 'hi', flair: 'x' });
     const { error } = (await res.json()) as { error: { message: string } };
     expect(error.message).toContain('flair');

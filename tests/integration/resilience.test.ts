@@ -118,7 +118,7 @@ describe('stranded deliveries', () => {
     const post = { ...samplePost(), format: 'text' as const };
     const hash = contentHash(post);
     // Stored as a worker would, but the process "died" before queueing the delivery.
-    const scored = scorePost(h.ctx.policySet, h.ctx.scorer, post.body);
+    const scored = scorePost(h.ctx.policySet, h.ctx.scorer, post);
     const recorded = await recordDecision(h.ctx.database.db, {
       job: {
         forumId: 'chronic-pain',

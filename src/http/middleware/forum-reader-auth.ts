@@ -2,6 +2,7 @@ import type { MiddlewareHandler } from 'hono';
 import { findActiveKey, keyCanSeeForum } from '../../auth/api-keys.ts';
 import type { AppContext } from '../../context.ts';
 import { AppError } from '../../errors.ts';
+import { forumIdSchema } from '../../forums/forums.ts';
 import { verify } from '../../webhooks/standard-webhooks.ts';
 import type { HttpEnv } from '../env.ts';
 
@@ -13,6 +14,10 @@ import type { HttpEnv } from '../env.ts';
 export function forumReaderAuth(ctx: AppContext): MiddlewareHandler<HttpEnv> {
   return async function authenticateReader(c, next) {
     const forumId = c.req.param('forumId') ?? '';
+    const postId = c.req.param('postId') ?? '';
+    if (!forumIdSchema.safeParse(forumId).success || postId.includes('\u0000') || !postId.isWellFormed()) {
+      throw new AppError('not_found', 'no such forum or post');
+    }
     const authorization = c.req.header('authorization');
     if (authorization) {
       const [scheme, key] = authorization.split(' ', 2);
@@ -25,7 +30,9 @@ export function forumReaderAuth(ctx: AppContext): MiddlewareHandler<HttpEnv> {
     }
     const signature = c.req.header('webhook-signature');
     if (!signature) throw new AppError('unauthorized', 'send an API key (Authorization: Bearer hk_…) or a forum signature');
-    const forum = await ctx.forums.get(forumId);
+    const forum = await ctx.forums.get(forumId).catch((err: unknown) => {
+      throw new AppError('unavailable', 'forum lookup failed; retry later', { cause: err });
+    });
     if (!forum) throw new AppError('forum_not_found', `forum ${forumId} does not exist`);
     const failure = verify(
       forum.ingestSecret,

@@ -4,6 +4,7 @@ import type { AppContext } from '../../context.ts';
 import { findVerdictForSubmission } from '../../decisions/latest-verdict.ts';
 import type { VerdictData } from '../../decisions/verdict-payload.ts';
 import { AppError } from '../../errors.ts';
+import { forumIdSchema } from '../../forums/forums.ts';
 import { enqueuePost } from '../../ingest/enqueue-post.ts';
 import { postSchema } from '../../jobs/payloads.ts';
 import { verify } from '../../webhooks/standard-webhooks.ts';
@@ -68,6 +69,8 @@ export function ingestRoutes(ctx: AppContext) {
       const query = waitQuery.safeParse(c.req.query());
       if (!query.success) throw new AppError('validation_failed', 'wait must be an integer from 0 to 10000 (milliseconds)');
       const forumId = c.req.param('forumId');
+      // An id that no forum can have is unknown without asking the database.
+      if (!forumIdSchema.safeParse(forumId).success) throw new AppError('forum_not_found', 'no forum has that id');
       const forum = await ctx.forums.get(forumId).catch((err: unknown) => {
         throw new AppError('unavailable', 'forum lookup failed; retry later', { cause: err });
       });

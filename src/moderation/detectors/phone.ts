@@ -19,7 +19,8 @@ const PHONE_CUE =
 export function findPhones(plain: string): Span[] {
   if (!SEVEN_DIGITS.test(plain)) return [];
   const spans: Span[] = [];
-  for (const candidate of regexMatches(CANDIDATE, plain)) {
+  // Bounded: a post is not a phone book, and each candidate costs a library call.
+  for (const candidate of regexMatches(CANDIDATE, plain, 50)) {
     const digits = candidate[0].replace(/\D/g, '').length;
     if (
       digits === 7 &&

@@ -28,11 +28,11 @@ export interface PreparedText {
  * and a normalised view undoes the usual ways of disguising words. Every view carries a map to
  * the original, so evidence can always be reported against the body the forum sent.
  */
-export function prepareText(body: string, format: TextFormat = 'text'): PreparedText {
+export function prepareText(body: string, format: TextFormat = 'text', options: { keepQuotes?: boolean } = {}): PreparedText {
   const markup = format === 'html' ? reduceHtml(body) : format === 'markdown' ? reduceMarkdown(body) : null;
   const reduced = markup ? markup.edits.apply() : identity(body);
   const quoted = findQuotes(reduced, markup?.literal ?? null, markup?.quoted ?? []);
-  const plain = blankQuotes(reduced, quoted);
+  const plain = options.keepQuotes ? reduced.text : blankQuotes(reduced, quoted);
   const norm = normalizeView(body.length, plain, reduced.map);
   return { original: body, plain, plainMap: reduced.map, norm: norm.text, normMap: norm.map, quoted };
 }

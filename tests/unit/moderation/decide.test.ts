@@ -47,3 +47,14 @@ describe('decide', () => {
     expect(mergeOverrides(merged, { hostility: null })).toEqual({ self_harm: { flag_at: 0.4 } });
   });
 });
+
+describe('crisis detection under forum overrides', () => {
+  it('cannot be switched off, and raising its threshold does not silence urgency', () => {
+    expect(() => parseForumOverrides({ self_harm: { enabled: false } })).toThrow(
+      /self_harm\.enabled: crisis detection cannot be switched off/,
+    );
+    const v = decide(byId, [result('self_harm', 0.6)], { self_harm: { flag_at: 0.95 } });
+    expect(v.urgent).toBe(true);
+    expect(v.action).toBe('review');
+  });
+});
