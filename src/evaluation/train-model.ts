@@ -26,14 +26,19 @@ export function policyExamples(policySet: PolicySet): NamedDataset {
   return { name: 'policy examples', posts };
 }
 
-export function trainModel(policySet: PolicySet, datasets: readonly NamedDataset[], options?: TrainingOptions): LinearModel {
+export function trainModel(policySet: PolicySet, datasets: readonly NamedDataset[], options: TrainingOptions = {}): LinearModel {
   datasets = [...datasets, policyExamples(policySet)];
+  options = { thresholds: thresholdsOf(policySet), ...options };
   const posts = datasets.flatMap((d) => d.posts);
   return trainLinearModel(
     trainingExamples(policySet, posts),
     datasets.map((d) => ({ dataset: d.name, posts: d.posts.length })),
     options,
   );
+}
+
+function thresholdsOf(policySet: PolicySet): TrainingOptions['thresholds'] {
+  return Object.fromEntries(policySet.policies.map((p) => [p.id, p.model_flag_at]));
 }
 
 /**
@@ -53,7 +58,7 @@ export function crossValidate(
     const model = trainLinearModel(
       trainIdx.map((i) => examples[i] as TrainingExample),
       [],
-      options,
+      { thresholds: thresholdsOf(policySet), ...options },
     );
     const scorer = createLocalScorer(policySet.policies, model);
     for (let i = k; i < posts.length; i += folds) {

@@ -77,6 +77,8 @@ export const policySchema = z
      * score at or above this stands: the model may raise it but never lower it.
      */
     rules_stand_at: z.number().gt(0).max(1).default(0.65),
+    /** The model's probability at which it flags the policy on its own (set at training time). */
+    model_flag_at: z.number().gt(0).lt(1).default(0.5),
     signals: z.array(signalSchema).min(1),
     examples: z
       .object({

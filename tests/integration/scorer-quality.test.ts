@@ -22,14 +22,15 @@ describe('scorer quality on the dev set', () => {
 
   // Written by someone who never saw the rules, and never used to train or tune them: the
   // honest check that the scorer generalises beyond the wording it was built from.
-  it('holds up on an independent check set', async () => {
-    const posts = readDataset(await readFile(new URL('../fixtures/holdout-check.jsonl', import.meta.url), 'utf8'), 'holdout-check.jsonl', {
-      labelled: true,
-    });
+  it.each([
+    ['holdout-check.jsonl', 0.8, 0.1],
+    ['check-2.jsonl', 0.7, 0.15],
+  ])('holds up on the independent check set %s', async (file, minF1, maxCleanFlagged) => {
+    const posts = readDataset(await readFile(new URL(`../fixtures/${file}`, import.meta.url), 'utf8'), file, { labelled: true });
     const policySet = await loadPolicySet();
     const report = evaluateDataset(policySet, createLocalScorer(policySet.policies, policySet.model), posts);
-    expect(report.macro_f1).toBeGreaterThanOrEqual(0.75);
-    expect(report.clean_flagged_rate).toBeLessThanOrEqual(0.1);
+    expect(report.macro_f1).toBeGreaterThanOrEqual(minF1);
+    expect(report.clean_flagged_rate).toBeLessThanOrEqual(maxCleanFlagged);
     expect(report.crisis.removed).toBe(0);
   });
 });

@@ -45,13 +45,23 @@ describe('the local scorer (rules and model together)', () => {
   });
 
   it('does not score quoted words as the author’s', () => {
-    const quotedMd = '> You are a pathetic liar and a junkie.\n\nPlease keep it kind, nobody deserves that.';
-    expect(flags(quotedMd, 'markdown')).not.toContain('hostility');
+    const insult = 'You are a pathetic liar and a junkie.';
+    const reply = 'Please keep it kind in here.';
+    const hostility = (text: string, format?: 'text' | 'markdown' | 'html') =>
+      scorer.score(text, format).policies.find((p) => p.policy === 'hostility');
+    expect(hostility(insult)?.flagged).toBe(true);
+    // With the insult quoted, the post scores exactly as the reply alone would.
+    for (const [post, format] of [
+      [`> ${insult}\n\n${reply}`, 'markdown'],
+      [`[quote]${insult}[/quote]\n${reply}`, 'text'],
+      [`<blockquote>${insult}</blockquote><p>${reply}</p>`, 'html'],
+    ] as const) {
+      expect(hostility(post, format)?.score, post).toBe(hostility(reply)?.score);
+      expect(hostility(post, format)?.flagged, post).toBe(false);
+    }
     expect(flags('[quote]Turmeric cures fibromyalgia, 100% proven.[/quote]\nThere is no evidence for that.')).not.toContain(
       'misinformation',
     );
-    const html = '<blockquote>You are a pathetic liar and a junkie.</blockquote><p>Please keep it kind.</p>';
-    expect(flags(html, 'html')).not.toContain('hostility');
   });
 
   it('sees through evasion, with evidence pointing at the original characters', () => {
