@@ -31,7 +31,7 @@ const MAX_HITS_PER_SIGNAL = 25;
 
 interface CompiledSignal {
   signal: Signal;
-  /** Global regex over `norm` (patterns, terms) or undefined for detectors. */
+  /** Global regex over `norm` for patterns; undefined for detectors. */
   regex?: RegExp;
 }
 
@@ -48,14 +48,15 @@ interface Hit {
 }
 
 /**
- * The local scorer: every policy's signals (patterns, lexicons, personal-data detectors) are
+ * The local scorer: every policy's signals (patterns using shared word lists, personal-data detectors) are
  * matched against a prepared view of the post, kept only where the sentence's speech act fits
  * (a directive, a claim stated as fact, data about someone else), and combined as a
  * noisy-or. Pure and deterministic; compiled once per policy set.
  */
 export function createLocalScorer(policies: Policy[], model?: LinearModel): LocalScorer {
   const compiled: CompiledPolicy[] = policies.map((policy) => ({ policy, signals: policy.signals.map(compileSignal) }));
-  const compiledModel = model ? compileModel(model) : undefined;
+  // Each policy file says at what probability the model flags it, so it can change without retraining.
+  const compiledModel = model ? compileModel(model, Object.fromEntries(policies.map((p) => [p.id, p.model_flag_at]))) : undefined;
   const analyse = (text: string, format: TextFormat) => {
     let prepared = prepareText(text, format);
     // A post that is nothing but a quotation says it in the author's own voice; otherwise
@@ -105,7 +106,9 @@ function withModel(rule: PolicyResult, policy: Policy, prediction: Prediction, p
   if (rule.evidence.length > 0 || !flagged) return { ...rule, score, flagged };
   // Flagged by the model alone: the words that weighed most are the evidence.
   const spans = prediction.drivers().map((f) => snapSpan(prepared.original, toOriginalSpan(prepared.normMap, f.start, f.end)));
-  const evidence = spans.sort((a, b) => a.start - b.start).map((s) => ({ ...s, text: prepared.original.slice(s.start, s.end) }));
+  const evidence = spans
+    .sort((a, b) => a.start - b.start)
+    .map((s) => ({ ...s, text: prepared.original.slice(s.start, s.end).toWellFormed() }));
   const words = evidence
     .map((e) => `"${e.text}"`)
     .slice(0, 3)
@@ -115,18 +118,6 @@ function withModel(rule: PolicyResult, policy: Policy, prediction: Prediction, p
 
 function compileSignal(signal: Signal): CompiledSignal {
   if (signal.pattern) return { signal, regex: new RegExp(signal.pattern, 'gu') };
-  if (signal.terms) {
-    const alternatives = signal.terms
-      .map((t) => t.toLowerCase().normalize('NFD').replace(/\p{M}/gu, ''))
-      .sort((a, b) => b.length - a.length)
-      .map((t) =>
-        t
-          .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
-          .replace(/\\\*$/, '[\\p{L}\\p{N}]*')
-          .replace(/ /g, '\\s+'),
-      );
-    return { signal, regex: new RegExp(`(?<![\\p{L}\\p{N}])(?:${alternatives.join('|')})(?![\\p{L}\\p{N}])`, 'gu') };
-  }
   return { signal };
 }
 

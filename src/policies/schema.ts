@@ -31,8 +31,6 @@ export const signalSchema = z
     id: z.string().regex(/^[a-z0-9_-]+$/, 'use lower-case letters, digits, - and _'),
     /** A regular expression over the matching view: lower-cased, accents folded, de-obfuscated. */
     pattern: regexSource.optional(),
-    /** Words or phrases matched whole in the matching view; a trailing * matches any word ending. */
-    terms: z.array(z.string().min(2)).min(1).optional(),
     /** A built-in detector of personal data, run on the original casing. */
     detector: z.enum(detectorNames).optional(),
     /** The sentence must be of this kind. `claim`: stated as fact, not asked, hedged or reported. */
@@ -47,8 +45,8 @@ export const signalSchema = z
     rationale: z.string().min(3),
   })
   .strict()
-  .refine((s) => [s.pattern, s.terms, s.detector].filter((x) => x !== undefined).length === 1, {
-    message: 'a signal needs exactly one of pattern, terms or detector',
+  .refine((s) => (s.pattern === undefined) !== (s.detector === undefined), {
+    message: 'a signal needs exactly one of pattern or detector',
   });
 
 export const thresholdSchema = z.object({ min: z.number().min(0).max(1), action: z.enum(actionOrder) }).strict();

@@ -40,14 +40,16 @@ export interface CompiledModel {
   offsets: Float64Array;
 }
 
-export function compileModel(model: LinearModel): CompiledModel {
+/** `thresholds` (from the policy files) take precedence over those stored with the weights. */
+export function compileModel(model: LinearModel, thresholds: Partial<Record<PolicyId, number>> = {}): CompiledModel {
   const policies = policyIds.filter((p) => model.policies[p]);
   const weights = new Map<string, Float64Array>();
   const offsets = new Float64Array(policies.length);
   policies.forEach((policy, i) => {
     const m = model.policies[policy];
     if (!m) return;
-    offsets[i] = Math.log(m.threshold / (1 - m.threshold));
+    const threshold = thresholds[policy] ?? m.threshold;
+    offsets[i] = Math.log(threshold / (1 - threshold));
     for (const [feature, w] of Object.entries(m.weights)) {
       let vector = weights.get(feature);
       if (!vector) {
