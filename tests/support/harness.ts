@@ -63,7 +63,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     { allowPrivate: true, actor: 'test' },
   );
   const workers = options.workers ? await startWorkers(ctx, options.workers === true ? {} : options.workers) : undefined;
-  return {
+  const harness: Harness = {
     ctx,
     app,
     config,
@@ -82,13 +82,15 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       );
     },
     async close() {
-      await workers?.close(2000);
+      // `this.workers`, not the closure's: a test may start workers of its own after set-up.
+      await harness.workers?.close(2000);
       await ctx.close();
       await deleteQueueKeys(config);
       await database.drop();
       await receiver?.stop();
     },
   };
+  return harness;
 }
 
 /** Removes every Redis key under the test's BullMQ prefix. */
