@@ -26,6 +26,9 @@ export interface LocalScorer {
 /** Fewer letters than this outside quotations, and the quotations count as the author's. */
 const MIN_OWN_LETTERS = 12;
 
+/** The highest score the model alone can give; below every policy's `remove` band. */
+const MODEL_SCORE_CAP = 0.95;
+
 /** A signal needs one hit to count; more only add evidence, and each costs a context check. */
 const MAX_HITS_PER_SIGNAL = 25;
 
@@ -100,7 +103,10 @@ export function createLocalScorer(policies: Policy[], model?: LinearModel): Loca
  * `rules_stand_at` is never lowered by it.
  */
 function withModel(rule: PolicyResult, policy: Policy, prediction: Prediction, prepared: PreparedText): PolicyResult {
-  const probability = Math.round(prediction.probability * 1000) / 1000;
+  // The model alone may hold a post for a moderator but not remove it: removal needs rule
+  // evidence a moderator can read. Its probabilities also run close to 1 on clear cases,
+  // which would otherwise put every confident call in the top band.
+  const probability = Math.min(MODEL_SCORE_CAP, Math.round(prediction.probability * 1000) / 1000);
   const score = rule.score >= policy.rules_stand_at ? Math.max(rule.score, probability) : probability;
   const flagged = score >= policy.flag_at;
   if (rule.evidence.length > 0 || !flagged) return { ...rule, score, flagged };

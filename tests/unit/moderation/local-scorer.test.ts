@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { decide } from '../../../src/moderation/decide.ts';
 import { createLocalScorer } from '../../../src/moderation/local-scorer.ts';
 import type { PolicyId } from '../../../src/moderation/types.ts';
 import { loadPolicySet } from '../../../src/policies/loader.ts';
@@ -98,5 +99,18 @@ describe('the local scorer (rules and model together)', () => {
     const text = 'Double your gabapentin, the limit on the leaflet is just liability.';
     expect(scorer.score(text)).toEqual(scorer.score(text));
     expect(scorer.score(text).scorers).toEqual(policySet.model ? ['local-rules', 'local-model'] : ['local-rules']);
+  });
+
+  it('lets the model hold a post but never remove it on its own', () => {
+    const model = {
+      format: 'hearth-linear-model/1' as const,
+      trained_on: [],
+      policies: { hostility: { threshold: 0.5, weights: { 'w:pineapple': 50 } } },
+    };
+    const onlyModel = createLocalScorer(policySet.policies, model);
+    const result = onlyModel.score('Pineapple pineapple pineapple.').policies.find((p) => p.policy === 'hostility');
+    expect(result).toMatchObject({ flagged: true, score: 0.95 });
+    expect(result?.evidence[0]?.text).toBe('Pineapple');
+    expect(decide(policySet.byId, onlyModel.score('Pineapple pineapple pineapple.').policies).action).toBe('hold');
   });
 });
