@@ -26,19 +26,14 @@ export function policyExamples(policySet: PolicySet): NamedDataset {
   return { name: 'policy examples', posts };
 }
 
-export function trainModel(policySet: PolicySet, datasets: readonly NamedDataset[], options: TrainingOptions = {}): LinearModel {
+export function trainModel(policySet: PolicySet, datasets: readonly NamedDataset[], options?: TrainingOptions): LinearModel {
   datasets = [...datasets, policyExamples(policySet)];
-  options = { thresholds: thresholdsOf(policySet), ...options };
   const posts = datasets.flatMap((d) => d.posts);
   return trainLinearModel(
     trainingExamples(policySet, posts),
     datasets.map((d) => ({ dataset: d.name, posts: d.posts.length })),
     options,
   );
-}
-
-function thresholdsOf(policySet: PolicySet): TrainingOptions['thresholds'] {
-  return Object.fromEntries(policySet.policies.map((p) => [p.id, p.model_flag_at]));
 }
 
 /**
@@ -58,12 +53,12 @@ export function crossValidate(
     const model = trainLinearModel(
       trainIdx.map((i) => examples[i] as TrainingExample),
       [],
-      { thresholds: thresholdsOf(policySet), ...options },
+      options,
     );
     const scorer = createLocalScorer(policySet.policies, model);
     for (let i = k; i < posts.length; i += folds) {
       const post = posts[i] as LabelledPost;
-      results.push({ ...scoreDatasetPost({ ...policySet, model }, scorer, post), text: post.text, labels: post.labels });
+      results.push({ ...scoreDatasetPost(policySet, scorer, post), text: post.text, labels: post.labels });
     }
   }
   return evaluate(results);

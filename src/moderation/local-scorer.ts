@@ -71,19 +71,21 @@ export function createLocalScorer(policies: Policy[], model?: LinearModel): Loca
     const ctx: ScoringContext = { prepared, sentences: speech.sentences, debunking: speech.debunking, detectorCache: new Map() };
     const rules = compiled.map((c) => scorePolicy(c, ctx));
     const language = detectLanguage(prepared.norm);
-    const features = extractFeatures({
-      norm: prepared.norm,
-      sentences: speech.sentences,
-      firedSignals: rules.flatMap((r) => r.fired.map((id) => `${r.result.policy}/${id}`)),
-      detectors: [...ctx.detectorCache.entries()].filter(([, hits]) => hits.length > 0).map(([name]) => name),
-      language,
-    });
+    // Only the model (and training it) needs features: a rules-only scorer skips the work.
+    const features = () =>
+      extractFeatures({
+        norm: prepared.norm,
+        sentences: speech.sentences,
+        firedSignals: rules.flatMap((r) => r.fired.map((id) => `${r.result.policy}/${id}`)),
+        detectors: [...ctx.detectorCache.entries()].filter(([, hits]) => hits.length > 0).map(([name]) => name),
+        language,
+      });
     return { ctx, rules, language, features };
   };
   return {
     score(text, format = 'text') {
       const { ctx, rules, language, features } = analyse(text, format);
-      const predictions = compiledModel ? predictAll(compiledModel, features) : undefined;
+      const predictions = compiledModel ? predictAll(compiledModel, features()) : undefined;
       const results = rules.map(({ result }, i) => {
         const prediction = predictions?.get(result.policy);
         const policy = compiled[i]?.policy;
@@ -92,7 +94,7 @@ export function createLocalScorer(policies: Policy[], model?: LinearModel): Loca
       return { policies: results, language, scorers: model ? ['local-rules', 'local-model'] : ['local-rules'] };
     },
     features(text, format = 'text') {
-      return [...analyse(text, format).features.keys()];
+      return [...analyse(text, format).features().keys()];
     },
   };
 }

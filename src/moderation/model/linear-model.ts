@@ -10,14 +10,7 @@ export const linearModelSchema = z
   .object({
     format: z.literal('hearth-linear-model/1'),
     trained_on: z.array(z.object({ dataset: z.string(), posts: z.number().int() })),
-    policies: z.partialRecord(
-      z.enum(policyIds),
-      z.object({
-        /** The probability at which the model alone flags; scores are shifted so that it maps to 0.5. */
-        threshold: z.number().gt(0).lt(1).default(0.5),
-        weights: z.record(z.string(), z.number()),
-      }),
-    ),
+    policies: z.partialRecord(z.enum(policyIds), z.object({ weights: z.record(z.string(), z.number()) })),
   })
   .strict();
 
@@ -40,7 +33,10 @@ export interface CompiledModel {
   offsets: Float64Array;
 }
 
-/** `thresholds` (from the policy files) take precedence over those stored with the weights. */
+/**
+ * `thresholds` are the probabilities at which each policy flags (the policy files'
+ * `model_flag_at`); they live with the policies, so they change without retraining.
+ */
 export function compileModel(model: LinearModel, thresholds: Partial<Record<PolicyId, number>> = {}): CompiledModel {
   const policies = policyIds.filter((p) => model.policies[p]);
   const weights = new Map<string, Float64Array>();
@@ -48,7 +44,7 @@ export function compileModel(model: LinearModel, thresholds: Partial<Record<Poli
   policies.forEach((policy, i) => {
     const m = model.policies[policy];
     if (!m) return;
-    const threshold = thresholds[policy] ?? m.threshold;
+    const threshold = thresholds[policy] ?? 0.5;
     offsets[i] = Math.log(threshold / (1 - threshold));
     for (const [feature, w] of Object.entries(m.weights)) {
       let vector = weights.get(feature);

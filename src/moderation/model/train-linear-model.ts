@@ -16,8 +16,6 @@ export interface TrainingOptions {
   seed?: number;
   /** Upper bound on how much more a positive example counts than a clean one. */
   maxPositiveWeight?: number;
-  /** Probability at which the model alone flags each policy (default 0.5). */
-  thresholds?: Partial<Record<PolicyId, number>>;
 }
 
 /**
@@ -29,7 +27,7 @@ export function trainLinearModel(
   trainedOn: LinearModel['trained_on'],
   options: TrainingOptions = {},
 ): LinearModel {
-  const { epochs = 40, learningRate = 0.2, l2 = 3e-3, minCount = 2, seed = 7, maxPositiveWeight = 1, thresholds = {} } = options;
+  const { epochs = 40, learningRate = 0.2, l2 = 3e-3, minCount = 2, seed = 7, maxPositiveWeight = 1 } = options;
   const counts = new Map<string, number>();
   for (const e of examples) for (const f of new Set(e.features)) counts.set(f, (counts.get(f) ?? 0) + 1);
   const keep = (f: string) => f === 'bias' || f.startsWith('s:') || f.startsWith('det:') || (counts.get(f) ?? 0) >= minCount;
@@ -66,7 +64,7 @@ export function trainLinearModel(
     for (const [f, w] of [...weights.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
       if (Math.abs(w) >= 0.01) kept[f] = Math.round(w * 1000) / 1000;
     }
-    policies[policy] = { threshold: thresholds[policy] ?? 0.5, weights: kept };
+    policies[policy] = { weights: kept };
   }
   return { format: 'hearth-linear-model/1', trained_on: trainedOn, policies };
 }

@@ -105,7 +105,7 @@ describe('the local scorer (rules and model together)', () => {
     const model = {
       format: 'hearth-linear-model/1' as const,
       trained_on: [],
-      policies: { hostility: { threshold: 0.5, weights: { 'w:pineapple': 50 } } },
+      policies: { hostility: { weights: { 'w:pineapple': 50 } } },
     };
     const onlyModel = createLocalScorer(policySet.policies, model);
     const result = onlyModel.score('Pineapple pineapple pineapple.').policies.find((p) => p.policy === 'hostility');

@@ -7,8 +7,8 @@ import type { PolicyId } from '../../../src/moderation/types.ts';
 
 /** Predicts one policy with a one-policy model. */
 const predictHostility = (policy: { weights: Record<string, number>; threshold?: number }, features: ReturnType<typeof featuresOf>) => {
-  const model: LinearModel = { format: 'hearth-linear-model/1', trained_on: [], policies: { hostility: { threshold: 0.5, ...policy } } };
-  const prediction = predictAll(compileModel(model), features).get('hostility');
+  const model: LinearModel = { format: 'hearth-linear-model/1', trained_on: [], policies: { hostility: { weights: policy.weights } } };
+  const prediction = predictAll(compileModel(model, { hostility: policy.threshold }), features).get('hostility');
   if (!prediction) throw new Error('no prediction');
   return prediction;
 };
