@@ -2,6 +2,8 @@ import type { Policy, SentenceFlag, Signal } from '../policies/schema.ts';
 import { detectors } from './detectors/index.ts';
 import { extractFeatures } from './model/features.ts';
 import { compileModel, type LinearModel, type Prediction, predictAll } from './model/linear-model.ts';
+import { createLiteralScanner } from './prefilter/literal-scanner.ts';
+import { requiredLiterals } from './prefilter/required-literals.ts';
 import { regexMatches } from './regex-matches.ts';
 import type { Sentence } from './speech/sentences.ts';
 import { analyseSpeech } from './speech/speech-acts.ts';
@@ -36,6 +38,11 @@ interface CompiledSignal {
   signal: Signal;
   /** Global regex over `norm` for patterns; undefined for detectors. */
   regex?: RegExp;
+  /**
+   * Indexes (into the scorer's literal scanner) of literals one of which every match of
+   * `regex` contains; undefined when the pattern has no such literals and must always run.
+   */
+  literals?: number[];
 }
 
 interface CompiledPolicy {
@@ -57,7 +64,14 @@ interface Hit {
  * noisy-or. Pure and deterministic; compiled once per policy set.
  */
 export function createLocalScorer(policies: Policy[], model?: LinearModel): LocalScorer {
-  const compiled: CompiledPolicy[] = policies.map((policy) => ({ policy, signals: policy.signals.map(compileSignal) }));
+  const allLiterals: string[] = [];
+  const compiled: CompiledPolicy[] = policies.map((policy) => ({
+    policy,
+    signals: policy.signals.map((signal) => compileSignal(signal, allLiterals)),
+  }));
+  // Most signals cannot match most posts; one pass over the post finds which can, so that
+  // only their regexes run (the regexes were most of the scorer's time).
+  const scanner = createLiteralScanner(allLiterals);
   // Each policy file says at what probability the model flags it, so it can change without retraining.
   const compiledModel = model ? compileModel(model, Object.fromEntries(policies.map((p) => [p.id, p.model_flag_at]))) : undefined;
   const analyse = (text: string, format: TextFormat) => {
@@ -68,7 +82,13 @@ export function createLocalScorer(policies: Policy[], model?: LinearModel): Loca
       prepared = prepareText(text, format, { keepQuotes: true });
     }
     const speech = analyseSpeech(prepared.norm);
-    const ctx: ScoringContext = { prepared, sentences: speech.sentences, debunking: speech.debunking, detectorCache: new Map() };
+    const ctx: ScoringContext = {
+      prepared,
+      sentences: speech.sentences,
+      debunking: speech.debunking,
+      detectorCache: new Map(),
+      literalsPresent: scanner.scan(prepared.norm),
+    };
     const rules = compiled.map((c) => scorePolicy(c, ctx));
     const language = detectLanguage(prepared.norm);
     // Only the model (and training it) needs features: a rules-only scorer skips the work.
@@ -124,9 +144,11 @@ function withModel(rule: PolicyResult, policy: Policy, prediction: Prediction, p
   return { ...rule, score, flagged, evidence, rationale: `wording typical of ${policy.title.toLowerCase()} (${words})` };
 }
 
-function compileSignal(signal: Signal): CompiledSignal {
-  if (signal.pattern) return { signal, regex: new RegExp(signal.pattern, 'gu') };
-  return { signal };
+/** Compiles a signal's regex, appending the literals its matches require to `allLiterals`. */
+function compileSignal(signal: Signal, allLiterals: string[]): CompiledSignal {
+  if (!signal.pattern) return { signal };
+  const literals = requiredLiterals(signal.pattern)?.map((literal) => allLiterals.push(literal) - 1);
+  return { signal, regex: new RegExp(signal.pattern, 'gu'), literals };
 }
 
 interface ScoringContext {
@@ -134,6 +156,8 @@ interface ScoringContext {
   sentences: Sentence[];
   debunking: boolean;
   detectorCache: Map<string, Hit[]>;
+  /** Flags by literal index from the scanner: which required literals occur in `norm`. */
+  literalsPresent: Uint8Array;
 }
 
 function scorePolicy({ policy, signals }: CompiledPolicy, ctx: ScoringContext): { result: PolicyResult; fired: string[] } {
@@ -160,9 +184,10 @@ function scorePolicy({ policy, signals }: CompiledPolicy, ctx: ScoringContext): 
   return { result, fired: fired.map((f) => f.signal.id) };
 }
 
-function findHits({ signal, regex }: CompiledSignal, ctx: ScoringContext): Hit[] {
+function findHits({ signal, regex, literals }: CompiledSignal, ctx: ScoringContext): Hit[] {
   const { prepared } = ctx;
   if (regex) {
+    if (literals && !literals.some((i) => ctx.literalsPresent[i] === 1)) return [];
     const hits: Hit[] = [];
     for (const m of regexMatches(regex, prepared.norm, MAX_HITS_PER_SIGNAL)) {
       // Whitespace at a match's edges can stand for removed markup (a newline for </p>).
