@@ -19,7 +19,15 @@ export function formatEvaluation(report: EvaluationReport, about: { source: stri
       ),
     );
   }
-  lines.push(tableRow('macro F1', ['', '', report.macro_f1.toFixed(3)], []), '');
+  lines.push(tableRow('macro F1', ['', '', report.macro_f1.toFixed(3)], []));
+  if (report.labelled_policies.length < policyIds.length) {
+    // Policies the set has no posts for can only show false positives; say what the average covers.
+    const covered = report.labelled_policies.length;
+    lines.push(
+      tableRow(`  over ${covered} labelled polic${covered === 1 ? 'y' : 'ies'}`, ['', '', report.labelled_macro_f1.toFixed(3)], []),
+    );
+  }
+  lines.push('');
   lines.push(`clean posts flagged   ${report.clean_flagged} of ${report.clean_posts} (${percent(report.clean_flagged_rate)})`);
   const { crisis } = report;
   lines.push(`crisis posts          ${crisis.urgent} of ${crisis.posts} urgent, ${crisis.removed} removed`);

@@ -3,6 +3,7 @@ import { AppError } from '../errors.ts';
 import { DatasetError } from '../evaluation/dataset.ts';
 import { PolicyFileError } from '../policies/loader.ts';
 import { auditCommand } from './audit-command.ts';
+import { detectorsCommand } from './detectors-command.ts';
 import { evalCommand } from './eval-command.ts';
 import { forumsCommand } from './forums-command.ts';
 import { keysCommand } from './keys-command.ts';
@@ -20,6 +21,7 @@ program.addCommand(auditCommand());
 program.addCommand(trainCommand());
 program.addCommand(scoreCommand());
 program.addCommand(evalCommand());
+program.addCommand(detectorsCommand());
 
 // `hearth score … | head` closes the pipe early; that is the reader being done, not an error.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {

@@ -44,6 +44,13 @@ export interface EvaluationReport {
   policies: Record<PolicyId, PolicyMetrics>;
   /** Unweighted mean of the five policies' F1, so a rare policy counts as much as a common one. */
   macro_f1: number;
+  /**
+   * The policies with at least one labelled post, and the mean F1 over them alone. On a set
+   * that labels only some policies (a toxicity corpus labels hostility) the five-policy
+   * average mostly counts the zeros of policies it cannot measure; this one does not.
+   */
+  labelled_policies: PolicyId[];
+  labelled_macro_f1: number;
   clean_posts: number;
   clean_flagged: number;
   /** Share of clean posts (no labels) with any policy flagged: the cost paid by members who did nothing wrong. */
@@ -105,12 +112,16 @@ export function evaluate(results: readonly LabelledResult[]): EvaluationReport {
   }
 
   const policies = Object.fromEntries(policyIds.map((id) => [id, policyMetrics(counts[id])])) as Record<PolicyId, PolicyMetrics>;
+  const labelledPolicies = policyIds.filter((id) => counts[id].tp + counts[id].fn > 0);
   const times = results.map((r) => r.ms);
   const rank = (m: Misclassification) => policyIds.indexOf(m.policy) * 2 + (m.kind === 'false_negative' ? 0 : 1);
   return {
     posts: results.length,
     policies,
     macro_f1: policyIds.reduce((sum, id) => sum + policies[id].f1, 0) / policyIds.length,
+    labelled_policies: labelledPolicies,
+    labelled_macro_f1:
+      labelledPolicies.length === 0 ? 0 : labelledPolicies.reduce((sum, id) => sum + policies[id].f1, 0) / labelledPolicies.length,
     clean_posts: cleanPosts,
     clean_flagged: cleanFlagged,
     clean_flagged_rate: cleanPosts === 0 ? 0 : cleanFlagged / cleanPosts,

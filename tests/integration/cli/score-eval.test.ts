@@ -198,3 +198,55 @@ describe('help', () => {
     });
   });
 });
+
+describe('hearth eval on a set that labels only some policies', () => {
+  it('also reports macro F1 over the labelled policies', async () => {
+    const dataset = [
+      '{"id":"h1","text":"You are a pathetic liar and everyone here knows it.","labels":["hostility"]}',
+      '{"id":"c1","text":"My physio gave me three new stretches this week.","labels":[]}',
+    ].join('\n');
+    const [table, json] = await Promise.all([
+      hearth(['eval', '--dataset', '-'], dataset),
+      hearth(['eval', '--dataset', '-', '--json'], dataset),
+    ]);
+    const report = JSON.parse(json.stdout);
+    expect(report.labelled_policies).toEqual(['hostility']);
+    expect(report.labelled_macro_f1).toBeCloseTo(report.policies.hostility.f1, 10);
+    expect(table.stdout).toMatch(/\n {2}over 1 labelled policy +\d\.\d{3}\n/);
+  });
+});
+
+describe('hearth detectors', () => {
+  const sentences = [
+    {
+      full_text: 'Call Dana Whitlock on +44 7700 900123 tomorrow.',
+      spans: [
+        { entity_type: 'PERSON', start_position: 5, end_position: 17 },
+        { entity_type: 'PHONE_NUMBER', start_position: 21, end_position: 37 },
+      ],
+    },
+    {
+      full_text: 'Write to rowan.example@example.org if the clinic moves.',
+      spans: [{ entity_type: 'EMAIL_ADDRESS', start_position: 9, end_position: 34 }],
+    },
+    { full_text: 'Nothing personal in this one at all.', spans: [] },
+  ];
+
+  it('reports recall and precision per detector from overlapping spans', async () => {
+    const run = await hearth(['detectors', '--dataset', '-', '--json'], JSON.stringify(sentences));
+    expect(run.code).toBe(0);
+    const report = JSON.parse(run.stdout);
+    expect(report.sentences).toBe(3);
+    const by = Object.fromEntries(report.detectors.map((d: { detector: string }) => [d.detector, d]));
+    expect(by.phone).toMatchObject({ entity: 'PHONE_NUMBER', annotated: 1, found: 1, recall: 1, detected: 1, correct: 1 });
+    expect(by.email).toMatchObject({ annotated: 1, found: 1, detected: 1, precision: 1 });
+    expect(by.street_address).toMatchObject({ annotated: 0, detected: 0, recall: 0 });
+  });
+
+  it('names the item that is malformed, without a stack trace', async () => {
+    const run = await hearth(['detectors', '--dataset', '-'], JSON.stringify([sentences[0], { full_text: 3, spans: [] }]));
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^hearth: stdin: item 1: full_text /);
+    expect(run.stderr).not.toMatch(noStackTrace);
+  });
+});

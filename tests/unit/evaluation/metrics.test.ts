@@ -90,6 +90,12 @@ describe('evaluate', () => {
     expect(report.macro_f1).toBeCloseTo(4 / 15, 10);
   });
 
+  it('also averages over the policies the set has labelled posts for', () => {
+    expect(report.labelled_policies).toEqual(['hostility', 'privacy_leak', 'self_harm']);
+    // (2/3 + 0 + 2/3) / 3
+    expect(report.labelled_macro_f1).toBeCloseTo(4 / 9, 10);
+  });
+
   it('reports clean posts flagged and what happened to crisis posts', () => {
     expect(report.clean_posts).toBe(2);
     expect(report.clean_flagged).toBe(1);
@@ -126,6 +132,7 @@ describe('evaluate', () => {
   it('reports zeros, not NaN, for an empty set', () => {
     const empty = evaluate([]);
     expect(empty.macro_f1).toBe(0);
+    expect(empty.labelled_macro_f1).toBe(0);
     expect(empty.clean_flagged_rate).toBe(0);
     expect(empty.time_per_post_ms).toEqual({ mean: 0, p95: 0 });
     expect(empty.misclassified).toEqual([]);
