@@ -4,7 +4,8 @@ import type { AppContext } from '../src/context.ts';
 import { describeDatabaseError } from '../src/db/database-error.ts';
 import { deliveries } from '../src/db/schema/index.ts';
 import { attemptDelivery } from '../src/deliveries/attempt-delivery.ts';
-import { type DeliverQueueData, deliverJobSchema, JOB_DELIVER, JOB_SWEEP } from '../src/jobs/payloads.ts';
+import { type DeliverQueueData, deliverJobSchema, JOB_DELIVER, JOB_PURGE_TEXT, JOB_SWEEP } from '../src/jobs/payloads.ts';
+import { purgeExpiredText } from '../src/privacy/purge-expired-text.ts';
 
 /** Thrown to make BullMQ retry with backoff; the attempt itself is already stored. */
 class RetryDelivery extends Error {
@@ -14,6 +15,11 @@ class RetryDelivery extends Error {
 export function createDeliverProcessor(ctx: AppContext) {
   return async function deliver(job: Job<DeliverQueueData>): Promise<unknown> {
     if (job.name === JOB_SWEEP) return requeueStrandedDeliveries(ctx);
+    if (job.name === JOB_PURGE_TEXT) {
+      const purged = await purgeExpiredText(ctx.database.db);
+      if (purged.length > 0) ctx.log.info({ purged }, 'purged post text past retention');
+      return { purged };
+    }
     const parsed = deliverJobSchema.safeParse(job.data);
     if (!parsed.success) throw new UnrecoverableError(`invalid deliver payload: ${parsed.error.issues[0]?.message}`);
     const result = await attemptDelivery(ctx.database.db, parsed.data.deliveryId, {

@@ -1,7 +1,7 @@
 import { type Job, type Processor, Worker } from 'bullmq';
 import type { AppContext } from '../src/context.ts';
 import { cappedExponentialBackoff } from '../src/jobs/backoff.ts';
-import { JOB_SWEEP, QUEUE_DELIVER, QUEUE_MODERATE } from '../src/jobs/payloads.ts';
+import { JOB_PURGE_TEXT, JOB_SWEEP, QUEUE_DELIVER, QUEUE_MODERATE } from '../src/jobs/payloads.ts';
 import { createDeliverProcessor } from './deliver.ts';
 import { createModerateProcessor } from './moderate.ts';
 
@@ -36,6 +36,7 @@ export async function startWorkers(ctx: AppContext, options: StartWorkersOptions
   if (wanted.includes(QUEUE_DELIVER)) {
     workers.push(new Worker(QUEUE_DELIVER, createDeliverProcessor(ctx), { ...common, concurrency: config.workers.deliverConcurrency }));
     await ctx.queues.deliver.upsertJobScheduler(JOB_SWEEP, { every: config.sweepIntervalMs }, { name: JOB_SWEEP, data: {} });
+    await ctx.queues.deliver.upsertJobScheduler(JOB_PURGE_TEXT, { every: config.purgeIntervalMs }, { name: JOB_PURGE_TEXT, data: {} });
   }
   for (const worker of workers) {
     const observe = (outcome: string) => (job: Job | undefined) => {

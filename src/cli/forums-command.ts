@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import { AppError } from '../errors.ts';
 import { createForum, listForums, updateForum } from '../forums/forums.ts';
 import type { PolicyOverride } from '../moderation/overrides.ts';
@@ -35,6 +35,7 @@ export function forumsCommand(): Command {
     .option('--disable-policy <policy...>', 'switch policies off for this forum')
     .option('--enable-policy <policy...>', 'switch policies back on')
     .option('--policy-overrides <json>', 'merge per-policy overrides, e.g. {"hostility":{"flag_at":0.6}}; null removes one')
+    .option('--retention-days <n>', 'purge post text older than n days (decisions and hashes stay); "off" keeps it', parseRetention)
     .option('--json', 'print JSON')
     .description("change a forum's settings")
     .addHelpText(
@@ -54,6 +55,7 @@ export function forumsCommand(): Command {
           disablePolicy?: string[];
           enablePolicy?: string[];
           policyOverrides?: string;
+          retentionDays?: number | 'off';
           json?: boolean;
         },
       ) => {
@@ -69,6 +71,7 @@ export function forumsCommand(): Command {
               rotateIngestSecret: opts.rotateIngestSecret,
               rotateCallbackSecret: opts.rotateCallbackSecret,
               policyOverrides,
+              retentionDays: opts.retentionDays === 'off' ? null : opts.retentionDays,
             },
             { allowPrivate, actor: 'cli' },
           ),
@@ -80,6 +83,7 @@ export function forumsCommand(): Command {
             callback_url: forum.callbackUrl,
             callback_disabled_at: forum.callbackDisabledAt?.toISOString() ?? null,
             policy_overrides: forum.policyOverrides,
+            retention_days: forum.retentionDays,
             ...(opts.rotateIngestSecret ? { ingest_secret: forum.ingestSecret } : {}),
             ...(opts.rotateCallbackSecret ? { callback_secret: forum.callbackSecret } : {}),
           },
@@ -122,4 +126,12 @@ function overridesFromOptions(opts: { disablePolicy?: string[]; enablePolicy?: s
   for (const p of opts.disablePolicy ?? []) change[p] = { ...change[p], enabled: false };
   for (const p of opts.enablePolicy ?? []) change[p] = { ...change[p], enabled: true };
   return change;
+}
+
+// Commander turns a parser's null into '', so "off" stays a word until the action reads it.
+function parseRetention(value: string): number | 'off' {
+  if (value === 'off') return 'off';
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 3650) throw new InvalidArgumentError('expected whole days from 1 to 3650, or off');
+  return n;
 }

@@ -32,6 +32,8 @@ export function receiveCommand(): Command {
               .filter((p) => p.flagged)
               .map((p) => `${p.policy}=${p.score}`);
             summary = `${type} post=${data.post_id} rev=${data.revision} action=${data.action}${data.urgent ? ' URGENT' : ''} flagged=[${flagged.join(', ')}]`;
+            // A moderator's override says what it replaced and who made it.
+            if (data.previous_action) summary += ` was=${data.previous_action} by=${data.review?.reviewer ?? '?'}`;
           } catch {
             // Not a verdict: print the raw body.
           }

@@ -35,6 +35,12 @@ export interface Config {
   shutdownTimeoutMs: number;
   /** How often pending deliveries with no live job are re-enqueued. */
   sweepIntervalMs: number;
+  review: {
+    /** How long a moderator's claim on a decision keeps others off it. */
+    claimMs: number;
+  };
+  /** How often post text past a forum's retention period is purged. */
+  purgeIntervalMs: number;
 }
 
 export function configFromEnv(env: Env): Config {
@@ -63,6 +69,8 @@ export function configFromEnv(env: Env): Config {
     dbPoolSize: env.HEARTH_DB_POOL_SIZE,
     shutdownTimeoutMs: env.HEARTH_SHUTDOWN_TIMEOUT_MS,
     sweepIntervalMs: 60_000,
+    review: { claimMs: 5 * 60_000 },
+    purgeIntervalMs: 3_600_000,
   };
 }
 

@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { and, eq, max, sql } from 'drizzle-orm';
 import { appendAuditEvent } from '../audit/audit-log.ts';
 import type { Db, Tx } from '../db/client.ts';
-import { type Decision, decisions, deliveries, forums, posts, type Revision, revisions } from '../db/schema/index.ts';
+import { type Decision, decisions, deliveries, posts, type Revision, revisions } from '../db/schema/index.ts';
+import { insertDelivery } from '../deliveries/insert-delivery.ts';
 import type { ModerateJob } from '../jobs/payloads.ts';
 import type { Verdict } from '../moderation/types.ts';
 import { verdictData } from './verdict-payload.ts';
@@ -54,7 +54,12 @@ export async function recordDecision(db: Db, input: DecisionInput): Promise<Reco
       .returning();
     if (!inserted) return existingDecision(tx, revision.id, input.policySetVersion);
 
-    const deliveryId = await insertDelivery(tx, inserted);
+    const deliveryId = await insertDelivery(tx, {
+      forumId: inserted.forumId,
+      decisionId: inserted.id,
+      eventType: 'verdict.created',
+      payload: { type: 'verdict.created', data: verdictData(inserted) },
+    });
     await appendAuditEvent(tx, {
       forumId: job.forumId,
       type: 'decided',
@@ -130,24 +135,6 @@ async function findOrInsertRevision(tx: Tx, job: ModerateJob): Promise<Revision>
     },
   });
   return row;
-}
-
-async function insertDelivery(tx: Tx, decision: Decision): Promise<string | null> {
-  const [forum] = await tx
-    .select({ callbackUrl: forums.callbackUrl, disabledAt: forums.callbackDisabledAt })
-    .from(forums)
-    .where(eq(forums.id, decision.forumId));
-  if (!forum?.callbackUrl || forum.disabledAt) return null;
-  const id = randomUUID();
-  await tx.insert(deliveries).values({
-    id,
-    webhookId: `msg_${id.replaceAll('-', '')}`,
-    forumId: decision.forumId,
-    decisionId: decision.id,
-    eventType: 'verdict.created',
-    payload: { type: 'verdict.created', data: verdictData(decision) },
-  });
-  return id;
 }
 
 async function existingDecision(tx: Tx, revisionId: string, policySetVersion: string): Promise<RecordedDecision> {

@@ -64,15 +64,17 @@ export interface UpdateForumInput {
   enableCallback?: boolean;
   /** Per-policy changes merged into the forum's overrides; null removes a policy's override. */
   policyOverrides?: Record<string, PolicyOverride | null>;
+  /** Days to keep post text (1–3650); null keeps it for ever. */
+  retentionDays?: number | null;
 }
 
 export async function updateForum(
   db: Db,
   id: string,
   input: UpdateForumInput,
-  opts: { allowPrivate: boolean; actor: string },
+  opts: { allowPrivate?: boolean; actor: string },
 ): Promise<Forum> {
-  checkCallbackUrl(input.callbackUrl ?? undefined, opts.allowPrivate);
+  checkCallbackUrl(input.callbackUrl ?? undefined, opts.allowPrivate ?? false);
   return db.transaction(async (tx) => {
     const changes: Partial<Forum> = {};
     if (input.policyOverrides) {
@@ -84,6 +86,13 @@ export async function updateForum(
       }
     }
     if (input.name !== undefined) changes.name = input.name;
+    if (input.retentionDays !== undefined) {
+      const days = input.retentionDays;
+      if (days !== null && (!Number.isInteger(days) || days < 1 || days > 3650)) {
+        throw new AppError('validation_failed', 'retention days must be a whole number from 1 to 3650');
+      }
+      changes.retentionDays = days;
+    }
     if (input.callbackUrl !== undefined) changes.callbackUrl = input.callbackUrl;
     if (input.rotateIngestSecret) changes.ingestSecret = generateSecret();
     if (input.rotateCallbackSecret) changes.callbackSecret = generateSecret();
@@ -104,7 +113,7 @@ export async function updateForum(
       type: 'forum_updated',
       actor: opts.actor,
       subjectId: id,
-      payload: { changed, callback_url: row.callbackUrl, policy_overrides: row.policyOverrides },
+      payload: { changed, callback_url: row.callbackUrl, policy_overrides: row.policyOverrides, retention_days: row.retentionDays },
     });
     return row;
   });

@@ -6,10 +6,14 @@ import type { HttpEnv } from './env.ts';
 import { errorBody } from './error-body.ts';
 import { createErrorHandler } from './error-handler.ts';
 import { observeRequests } from './middleware/observe-requests.ts';
+import { adminRoutes } from './routes/admin.ts';
+import { auditRoutes } from './routes/audit-events.ts';
+import { decisionRoutes } from './routes/decisions.ts';
 import { ingestRoutes } from './routes/ingest.ts';
 import { operationsRoutes } from './routes/operations.ts';
+import { statsRoutes } from './routes/stats.ts';
 import { verdictRoutes } from './routes/verdicts.ts';
-import { callbackSchema } from './schemas.ts';
+import { callbackSchema, updatedCallbackSchema } from './schemas.ts';
 
 /** Builds the whole HTTP API over a context; no I/O happens until a request arrives. */
 export function createApp(ctx: AppContext) {
@@ -54,10 +58,21 @@ export function createApp(ctx: AppContext) {
     request: { body: { content: { 'application/json': { schema: callbackSchema } } } },
     responses: { 200: { description: 'Any 2xx acknowledges; 410 disables the callback; anything else is retried with backoff' } },
   });
+  app.openAPIRegistry.registerWebhook({
+    method: 'post',
+    path: 'verdict.updated',
+    summary: 'Sent when a moderator overrides a verdict: the new action, the previous one and the review',
+    request: { body: { content: { 'application/json': { schema: updatedCallbackSchema } } } },
+    responses: { 200: { description: 'As for verdict.created' } },
+  });
 
   app.route('/', operationsRoutes(ctx));
   app.route('/', ingestRoutes(ctx));
   app.route('/', verdictRoutes(ctx));
+  app.route('/', decisionRoutes(ctx));
+  app.route('/', auditRoutes(ctx));
+  app.route('/', statsRoutes(ctx));
+  app.route('/', adminRoutes(ctx));
 
   app.doc31('/openapi.json', {
     openapi: '3.1.0',

@@ -46,6 +46,22 @@ export const callbackSchema = z
   .object({ type: z.literal('verdict.created'), data: verdictSchema })
   .openapi('VerdictCallback', { description: 'Body POSTed to the forum callback URL, signed with the callback secret' });
 
+export const updatedCallbackSchema = z
+  .object({
+    type: z.literal('verdict.updated'),
+    data: verdictSchema.extend({
+      previous_action: z.enum(actionOrder),
+      review: z.object({
+        id: z.uuid(),
+        outcome: z.literal('override'),
+        labels: z.array(z.enum(policyIds)),
+        reviewer: z.string(),
+        reviewed_at: z.iso.datetime(),
+      }),
+    }),
+  })
+  .openapi('VerdictUpdatedCallback', { description: 'Body POSTed to the forum callback URL when a moderator overrides a verdict' });
+
 export const forumParams = z.object({
   forumId: z.string().openapi({ param: { name: 'forumId', in: 'path' }, example: 'chronic-pain' }),
 });

@@ -4,6 +4,8 @@ export const QUEUE_MODERATE = 'moderate';
 export const QUEUE_DELIVER = 'deliver';
 export const JOB_DELIVER = 'deliver';
 export const JOB_SWEEP = 'sweep-pending-deliveries';
+/** Removes post text past each forum's retention period; scheduled on the deliver queue. */
+export const JOB_PURGE_TEXT = 'purge-expired-text';
 
 /**
  * Text PostgreSQL can store: no NUL characters and no lone UTF-16 surrogates. Accepting either

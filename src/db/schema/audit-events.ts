@@ -10,6 +10,8 @@ export const auditEventTypes = [
   'policy_published',
   'forum_created',
   'forum_updated',
+  'redelivery_requested',
+  'text_purged',
 ] as const;
 export type AuditEventType = (typeof auditEventTypes)[number];
 

@@ -28,6 +28,7 @@ export const decisions = pgTable(
   (t) => [
     unique('decisions_revision_policy_set_uq').on(t.revisionId, t.policySetVersion),
     index('decisions_forum_post_idx').on(t.forumId, t.postId, t.decidedAt),
+    index('decisions_forum_time_idx').on(t.forumId, t.decidedAt, t.id),
   ],
 );
 

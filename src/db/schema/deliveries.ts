@@ -23,6 +23,8 @@ export const deliveries = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     lastAttemptAt: timestamp('last_attempt_at', { withTimezone: true }),
     completedAt: timestamp('completed_at', { withTimezone: true }),
+    /** Set on a copy an admin asked for; the copy has its own webhook-id and attempt budget. */
+    redeliveryOf: uuid('redelivery_of'),
   },
   (t) => [index('deliveries_pending_idx').on(t.status, t.createdAt), index('deliveries_decision_idx').on(t.decisionId)],
 );

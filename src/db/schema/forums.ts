@@ -1,4 +1,4 @@
-import { jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 
 /** A tenant: one community that sends posts. Secrets are `whsec_<base64>` (Standard Webhooks). */
 export const forums = pgTable('forums', {
@@ -11,6 +11,8 @@ export const forums = pgTable('forums', {
   callbackDisabledAt: timestamp('callback_disabled_at', { withTimezone: true }),
   callbackDisabledReason: text('callback_disabled_reason'),
   policyOverrides: jsonb('policy_overrides').$type<Record<string, unknown>>().notNull().default({}),
+  /** Post text older than this many days is purged (decisions, scores and hashes stay); null keeps it. */
+  retentionDays: integer('retention_days'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });

@@ -4,3 +4,4 @@ export * from './decisions.ts';
 export * from './deliveries.ts';
 export * from './forums.ts';
 export * from './posts.ts';
+export * from './reviews.ts';

@@ -1,4 +1,4 @@
-import { integer, jsonb, pgTable, primaryKey, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
+import { index, integer, jsonb, pgTable, primaryKey, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
 import { forums } from './forums.ts';
 
 /** A post as the forum identifies it; its content lives in revisions. */
@@ -39,11 +39,14 @@ export const revisions = pgTable(
     metadata: jsonb('metadata').$type<Record<string, unknown>>().notNull().default({}),
     postedAt: timestamp('posted_at', { withTimezone: true }),
     receivedAt: timestamp('received_at', { withTimezone: true }).notNull(),
+    /** When the retention period removed the text (body, title, metadata). */
+    purgedAt: timestamp('purged_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     unique('revisions_post_content_uq').on(t.forumId, t.postId, t.contentHash),
     unique('revisions_post_number_uq').on(t.forumId, t.postId, t.revision),
+    index('revisions_retention_idx').on(t.forumId, t.receivedAt),
   ],
 );
 

@@ -24,7 +24,8 @@ export function forumReaderAuth(ctx: AppContext): MiddlewareHandler<HttpEnv> {
       if (scheme?.toLowerCase() !== 'bearer' || !key) throw new AppError('unauthorized', 'use Authorization: Bearer hk_…');
       const record = await findActiveKey(ctx.database.db, key);
       if (!record) throw new AppError('unauthorized', 'unknown, revoked or expired API key');
-      if (!keyCanSeeForum(record, forumId)) throw new AppError('forbidden', `this key may not read forum ${forumId}`);
+      // Another forum's posts are as good as absent: a key learns nothing outside its forums.
+      if (!keyCanSeeForum(record, forumId)) throw new AppError('not_found', `no verdict for post ${postId} in forum ${forumId}`);
       c.set('apiKey', record);
       return next();
     }

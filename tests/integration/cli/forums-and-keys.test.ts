@@ -34,7 +34,7 @@ describe('hearth forums and keys', () => {
   it('creates an admin key, stored only as a hash', async () => {
     const { stdout } = await hearth('keys', 'create', '--role', 'admin', '--json');
     const created = JSON.parse(stdout);
-    expect(created).toEqual({ key: expect.stringMatching(/^hk_[A-Za-z0-9_-]{40,}$/), role: 'admin' });
+    expect(created).toEqual({ key: expect.stringMatching(/^hk_[A-Za-z0-9_-]{40,}$/), role: 'admin', id: expect.any(String) });
     const sql = postgres(databaseUrl(name), { max: 1 });
     try {
       const rows = await sql`select key_hash, key_prefix from api_keys`;
@@ -67,5 +67,70 @@ describe('hearth forums and keys', () => {
     expect(updated.callback_disabled_at).toBeNull();
     const { stdout: list } = await hearth('forums', 'list', '--json');
     expect(JSON.parse(list.trim())).toMatchObject({ id: 'chronic-pain', callback_url: 'https://forum.example/hearth' });
+  });
+
+  it('creates scoped, expiring keys, lists them and revokes one', async () => {
+    await hearth('forums', 'create', 'second-forum');
+    const { stdout } = await hearth(
+      'keys',
+      'create',
+      '--role',
+      'moderator',
+      '--forum',
+      'chronic-pain',
+      '--forum',
+      'second-forum',
+      '--name',
+      'sam',
+      '--expires',
+      '30d',
+      '--json',
+    );
+    const created = JSON.parse(stdout);
+    expect(created).toMatchObject({
+      role: 'moderator',
+      forums: ['chronic-pain', 'second-forum'],
+      name: 'sam',
+      key: expect.stringMatching(/^hk_/),
+    });
+    const days = (new Date(created.expires_at).getTime() - Date.now()) / 86_400_000;
+    expect(days).toBeGreaterThan(29.9);
+    expect(days).toBeLessThan(30.1);
+
+    const listed = (await hearth('keys', 'list', '--json')).stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(listed[0]).toMatchObject({ id: created.id, role: 'moderator', status: 'active', forums: ['chronic-pain', 'second-forum'] });
+    expect(JSON.stringify(listed)).not.toContain(created.key);
+    const table = (await hearth('keys', 'list')).stdout;
+    expect(table.split('\n')[0]).toMatch(/^prefix +role +status +forums +name$/);
+
+    const revoked = JSON.parse((await hearth('keys', 'revoke', created.key.slice(0, 10), '--json')).stdout);
+    expect(revoked).toMatchObject({ id: created.id, status: 'revoked' });
+    const unknown = await hearth('keys', 'revoke', 'hk_nothing').catch((e) => e);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/no key hk_nothing/);
+  });
+
+  it('refuses an unscoped moderator key and a nonsense expiry, in one line each', async () => {
+    const unscoped = await hearth('keys', 'create', '--role', 'moderator').catch((e) => e);
+    expect(unscoped.code).toBe(1);
+    expect(unscoped.stderr).toMatch(/needs at least one forum/);
+    const badExpiry = await hearth('keys', 'create', '--role', 'auditor', '--forum', 'chronic-pain', '--expires', 'next week').catch(
+      (e) => e,
+    );
+    expect(badExpiry.code).not.toBe(0);
+    expect(badExpiry.stderr).toMatch(/30d/);
+  });
+
+  it("sets and clears a forum's retention period", async () => {
+    const set = JSON.parse((await hearth('forums', 'update', 'chronic-pain', '--retention-days', '90', '--json')).stdout);
+    expect(set.retention_days).toBe(90);
+    const cleared = JSON.parse((await hearth('forums', 'update', 'chronic-pain', '--retention-days', 'off', '--json')).stdout);
+    expect(cleared.retention_days).toBeNull();
+    const bad = await hearth('forums', 'update', 'chronic-pain', '--retention-days', '0').catch((e) => e);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(/1 to 3650/);
   });
 });

@@ -1,0 +1,30 @@
+import type { AuditEvent } from '../db/schema/index.ts';
+
+/** An audit event as the API shows it. */
+export interface AuditEventView {
+  id: number;
+  forum_id: string;
+  seq: number;
+  type: AuditEvent['type'];
+  actor: string;
+  subject_id: string | null;
+  payload: Record<string, unknown>;
+  hash: string;
+  prev_hash: string;
+  created_at: string;
+}
+
+export function auditEventView(e: AuditEvent): AuditEventView {
+  return {
+    id: e.id,
+    forum_id: e.forumId,
+    seq: e.seq,
+    type: e.type,
+    actor: e.actor,
+    subject_id: e.subjectId,
+    payload: e.payload,
+    hash: e.hash,
+    prev_hash: e.prevHash,
+    created_at: e.createdAt.toISOString(),
+  };
+}

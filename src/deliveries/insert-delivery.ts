@@ -1,0 +1,37 @@
+import { randomUUID } from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import type { Tx } from '../db/client.ts';
+import { deliveries, forums } from '../db/schema/index.ts';
+
+export interface NewDelivery {
+  forumId: string;
+  decisionId: string;
+  eventType: 'verdict.created' | 'verdict.updated';
+  payload: Record<string, unknown>;
+  redeliveryOf?: string;
+}
+
+/**
+ * Stores a callback to send, in the caller's transaction, so it exists if and only if what it
+ * reports does. Null when the forum has no callback URL or its callback is disabled. The
+ * caller queues the id after commit; the deliver sweep catches any it could not.
+ */
+export async function insertDelivery(tx: Tx, delivery: NewDelivery): Promise<string | null> {
+  const [forum] = await tx
+    .select({ callbackUrl: forums.callbackUrl, disabledAt: forums.callbackDisabledAt })
+    .from(forums)
+    .where(eq(forums.id, delivery.forumId));
+  if (!forum?.callbackUrl || forum.disabledAt) return null;
+  const id = randomUUID();
+  await tx.insert(deliveries).values({
+    id,
+    // Stable across retries, so the forum can drop duplicates (Standard Webhooks).
+    webhookId: `msg_${id.replaceAll('-', '')}`,
+    forumId: delivery.forumId,
+    decisionId: delivery.decisionId,
+    eventType: delivery.eventType,
+    payload: delivery.payload,
+    redeliveryOf: delivery.redeliveryOf ?? null,
+  });
+  return id;
+}

@@ -1,0 +1,289 @@
+import { z } from '@hono/zod-openapi';
+import { apiKeyRoles, auditEventTypes, reviewOutcomes } from '../db/schema/index.ts';
+import { actionOrder, policyIds } from '../moderation/types.ts';
+import { durationHint, parseDuration } from '../time/parse-duration.ts';
+import { policyResultSchema } from './schemas.ts';
+
+// Shapes of the dashboard API, with the examples /openapi.json shows. Query strings arrive
+// as text, so booleans and numbers are parsed here and nowhere else.
+
+const exampleDecisionId = '0b6f3c1e-8a2d-4f5b-9c7e-1d2a3b4c5d6e';
+const isoTime = z.iso.datetime({ offset: true });
+const booleanQuery = z.enum(['true', 'false']).transform((v) => v === 'true');
+
+export const pageQuery = {
+  limit: z.coerce.number().int().min(1).max(200).default(50).openapi({ example: 50, description: 'Rows per page, 1–200' }),
+  cursor: z.string().max(200).optional().openapi({ description: 'next_cursor from the previous page' }),
+};
+
+export const decisionsQuery = z.object({
+  forum_id: z.string().max(63).optional().openapi({ example: 'chronic-pain' }),
+  action: z.enum(actionOrder).optional(),
+  policy: z.enum(policyIds).optional().openapi({ description: 'Only decisions that flagged this policy' }),
+  urgent: booleanQuery.optional(),
+  reviewed: booleanQuery.optional(),
+  from: isoTime.optional().openapi({ example: '2026-11-01T00:00:00Z', description: 'decided at or after' }),
+  to: isoTime.optional().openapi({ description: 'decided before' }),
+  min_score: z.coerce.number().min(0).max(1).optional().openapi({ description: 'Some policy (or `policy`) scored at least this' }),
+  ...pageQuery,
+});
+
+export const reviewQueueQuery = z.object({
+  forum_id: z.string().max(63).optional().openapi({ example: 'chronic-pain' }),
+  include_claimed: booleanQuery.optional().openapi({ description: 'Also list decisions another moderator has claimed' }),
+  ...pageQuery,
+});
+
+export const decisionParams = z.object({
+  id: z.uuid().openapi({ param: { name: 'id', in: 'path' }, example: exampleDecisionId }),
+});
+
+const reviewSummarySchema = z
+  .object({
+    outcome: z.enum(reviewOutcomes),
+    action: z.enum(actionOrder),
+    labels: z.array(z.enum(policyIds)),
+    reviewer: z.string(),
+    created_at: z.string(),
+  })
+  .openapi('LatestReview');
+
+export const decisionSummarySchema = z
+  .object({
+    id: z.uuid(),
+    forum_id: z.string(),
+    post_id: z.string(),
+    revision: z.number().int(),
+    action: z.enum(actionOrder),
+    urgent: z.boolean(),
+    flagged: z.array(z.object({ policy: z.enum(policyIds), score: z.number() })),
+    policy_set_version: z.string(),
+    language: z.string().nullable(),
+    decided_at: z.string(),
+    review: reviewSummarySchema.nullable(),
+  })
+  .openapi('DecisionSummary', {
+    example: {
+      id: exampleDecisionId,
+      forum_id: 'chronic-pain',
+      post_id: 'post-8841',
+      revision: 1,
+      action: 'review',
+      urgent: false,
+      flagged: [{ policy: 'unsafe_medical_advice', score: 0.71 }],
+      policy_set_version: 'ps_da416101c812c187',
+      language: 'en',
+      decided_at: '2026-11-20T09:14:03.512Z',
+      review: null,
+    },
+  });
+
+export function pageOf<T extends z.ZodType>(item: T, name: string) {
+  return z
+    .object({ items: z.array(item), next_cursor: z.string().nullable().openapi({ description: 'null on the last page' }) })
+    .openapi(name);
+}
+
+const claimInfo = z.object({ claimed_by: z.string(), expires_at: z.string() });
+
+export const queueItemSchema = decisionSummarySchema
+  .extend({ claim: claimInfo.extend({ mine: z.boolean() }).nullable() })
+  .openapi('ReviewQueueItem');
+
+export const reviewSchema = z
+  .object({
+    id: z.uuid(),
+    outcome: z.enum(reviewOutcomes),
+    action: z.enum(actionOrder),
+    labels: z.array(z.string()),
+    note: z.string().nullable(),
+    reviewer: z.string(),
+    created_at: z.string(),
+  })
+  .openapi('Review');
+
+export const auditEventSchema = z
+  .object({
+    id: z.number().int(),
+    forum_id: z.string(),
+    seq: z.number().int(),
+    type: z.enum(auditEventTypes),
+    actor: z.string(),
+    subject_id: z.string().nullable(),
+    payload: z.record(z.string(), z.unknown()),
+    hash: z.string(),
+    prev_hash: z.string(),
+    created_at: z.string(),
+  })
+  .openapi('AuditEvent', {
+    example: {
+      id: 412,
+      forum_id: 'chronic-pain',
+      seq: 57,
+      type: 'reviewed',
+      actor: 'key:6a1f…',
+      subject_id: '9d0c…',
+      payload: { post_id: 'post-8841', outcome: 'override', action: 'allow', labels: [] },
+      hash: 'a3f1…',
+      prev_hash: '77c2…',
+      created_at: '2026-11-20T09:31:44.120Z',
+    },
+  });
+
+export const decisionDetailSchema = decisionSummarySchema
+  .extend({
+    policies: z.array(policyResultSchema),
+    scorers: z.array(z.string()),
+    timings: z.record(z.string(), z.number()),
+    post: z.object({
+      author: z.object({ id: z.string(), name: z.string().nullable() }),
+      thread_id: z.string().nullable(),
+      reply_to: z.string().nullable(),
+      title: z.string().nullable(),
+      body: z.string().nullable().openapi({ description: "Null once the forum's retention period purged it" }),
+      format: z.string(),
+      content_hash: z.string(),
+      posted_at: z.string().nullable(),
+      received_at: z.string(),
+      purged_at: z.string().nullable(),
+      masked: z.boolean().openapi({ description: 'E-mails, phone numbers and addresses masked (auditor keys)' }),
+    }),
+    deliveries: z.array(
+      z.object({
+        id: z.uuid(),
+        webhook_id: z.string(),
+        event_type: z.string(),
+        status: z.string(),
+        attempts: z.array(
+          z.object({
+            attempt: z.number().int(),
+            status_code: z.number().int().nullable(),
+            latency_ms: z.number().int(),
+            error: z.string().nullable(),
+            started_at: z.string(),
+          }),
+        ),
+        last_status_code: z.number().int().nullable(),
+        last_error: z.string().nullable(),
+        redelivery_of: z.string().nullable(),
+        created_at: z.string(),
+        completed_at: z.string().nullable(),
+      }),
+    ),
+    reviews: z.array(reviewSchema),
+    claim: claimInfo.nullable(),
+    audit_trail: z.array(auditEventSchema),
+  })
+  .openapi('DecisionDetail');
+
+export const claimSchema = z
+  .object({ decision_id: z.uuid(), claimed_by: z.string(), expires_at: z.string() })
+  .openapi('Claim', { example: { decision_id: exampleDecisionId, claimed_by: 'sam (moderator)', expires_at: '2026-11-20T09:19:03.000Z' } });
+
+export const reviewInputSchema = z
+  .object({
+    outcome: z.enum(reviewOutcomes),
+    action: z.enum(actionOrder).optional().openapi({ description: 'Required for an override; a confirm keeps the action' }),
+    labels: z.array(z.enum(policyIds)).max(policyIds.length).openapi({ description: 'Policies that truly apply; [] for a clean post' }),
+    note: z.string().max(2000).optional(),
+  })
+  .strict()
+  .openapi('ReviewInput', {
+    example: { outcome: 'override', action: 'allow', labels: [], note: 'Own taper schedule, agreed with her GP.' },
+  });
+
+export const recordedReviewSchema = z
+  .object({
+    review: reviewSchema,
+    delivery_id: z.uuid().nullable().openapi({ description: 'The verdict.updated callback, for an override' }),
+  })
+  .openapi('RecordedReview');
+
+export const auditQuery = z.object({
+  forum_id: z.string().max(63).optional().openapi({ example: 'chronic-pain' }),
+  type: z.enum(auditEventTypes).optional(),
+  subject_id: z.string().max(200).optional(),
+  from: isoTime.optional(),
+  to: isoTime.optional(),
+  ...pageQuery,
+});
+
+export const exportQuery = auditQuery.omit({ limit: true, cursor: true });
+
+export const verifyQuery = z.object({ forum_id: z.string().min(1).max(63).openapi({ example: 'chronic-pain' }) });
+
+export const chainReportSchema = z
+  .object({
+    forum_id: z.string(),
+    ok: z.boolean(),
+    checked: z.number().int(),
+    first_broken: z.object({ seq: z.number().int(), id: z.number().int(), reason: z.string() }).nullable(),
+  })
+  .openapi('ChainReport', { example: { forum_id: 'chronic-pain', ok: true, checked: 1840, first_broken: null } });
+
+export const statsQuery = z.object({
+  forum_id: z.string().max(63).optional().openapi({ example: 'chronic-pain' }),
+  from: isoTime.optional().openapi({ description: 'Default: 30 days before `to`' }),
+  to: isoTime.optional().openapi({ description: 'Default: now' }),
+});
+
+const percentiles = z.object({ median: z.number().nullable(), p95: z.number().nullable() });
+const perPolicy = <T extends z.ZodType>(schema: T) =>
+  z.object(Object.fromEntries(policyIds.map((p) => [p, schema])) as Record<(typeof policyIds)[number], T>);
+
+export const statsSchema = z
+  .object({
+    forum_id: z.string().nullable(),
+    from: z.string(),
+    to: z.string(),
+    volume: z.object({ decisions: z.number().int(), posts: z.number().int(), urgent: z.number().int() }),
+    actions: z.object(
+      Object.fromEntries(actionOrder.map((a) => [a, z.number().int()])) as Record<(typeof actionOrder)[number], z.ZodNumber>,
+    ),
+    flags: perPolicy(z.number().int()),
+    review_backlog: z.object({ count: z.number().int(), oldest_age_seconds: z.number().nullable() }),
+    agreement: perPolicy(
+      z.object({ reviewed: z.number().int(), confirmed: z.number().int(), overridden: z.number().int(), rate: z.number().nullable() }),
+    ),
+    latency_ms: z.object({ post_to_verdict: percentiles, verdict_to_review: percentiles }),
+  })
+  .openapi('Stats');
+
+export const deliveryParams = z.object({ id: z.uuid().openapi({ param: { name: 'id', in: 'path' } }) });
+
+export const redeliverySchema = z.object({ delivery_id: z.uuid(), webhook_id: z.string(), redelivery_of: z.uuid() }).openapi('Redelivery');
+
+export const apiKeySchema = z
+  .object({
+    id: z.uuid(),
+    prefix: z.string(),
+    name: z.string().nullable(),
+    role: z.enum(apiKeyRoles),
+    forums: z.array(z.string()).nullable().openapi({ description: 'null: every forum (admin)' }),
+    status: z.enum(['active', 'expired', 'revoked']),
+    expires_at: z.string().nullable(),
+    revoked_at: z.string().nullable(),
+    last_used_at: z.string().nullable(),
+    created_at: z.string(),
+  })
+  .openapi('ApiKey');
+
+export const createKeySchema = z
+  .object({
+    role: z.enum(apiKeyRoles),
+    forums: z.array(z.string().min(1).max(63)).max(100).optional(),
+    name: z.string().min(1).max(100).optional(),
+    expires_in: z
+      .string()
+      .refine((v) => parseDuration(v) !== undefined, { message: `use ${durationHint}` })
+      .optional()
+      .openapi({ example: '30d' }),
+  })
+  .strict()
+  .openapi('CreateApiKey', { example: { role: 'moderator', forums: ['chronic-pain'], name: 'sam', expires_in: '30d' } });
+
+export const createdKeySchema = apiKeySchema
+  .extend({ key: z.string().openapi({ description: 'The key itself, shown this once', example: 'hk_3q…' }) })
+  .openapi('CreatedApiKey');
+
+export const keyParams = z.object({ id: z.uuid().openapi({ param: { name: 'id', in: 'path' } }) });

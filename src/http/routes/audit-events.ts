@@ -1,0 +1,100 @@
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { stream } from 'hono/streaming';
+import { auditEventView } from '../../audit/audit-event-view.ts';
+import { verifyAuditChain } from '../../audit/audit-log.ts';
+import { type AuditFilters, exportAuditEvents, listAuditEvents } from '../../audit/list-audit-events.ts';
+import { keyCanSeeForum, scopeOf } from '../../auth/api-keys.ts';
+import type { AppContext } from '../../context.ts';
+import { AppError } from '../../errors.ts';
+import { auditEventSchema, auditQuery, chainReportSchema, exportQuery, pageOf, verifyQuery } from '../dashboard-schemas.ts';
+import type { HttpEnv } from '../env.ts';
+import { keyed, keyedErrors, keyOf } from '../keyed-route.ts';
+
+const json = <T>(schema: T) => ({ content: { 'application/json': { schema } } });
+
+function filtersOf(q: z.infer<typeof exportQuery>): AuditFilters {
+  return {
+    forumId: q.forum_id,
+    type: q.type,
+    subjectId: q.subject_id,
+    from: q.from ? new Date(q.from) : undefined,
+    to: q.to ? new Date(q.to) : undefined,
+  };
+}
+
+/** The audit log: list, verify the hash chain, export as JSON Lines. */
+export function auditRoutes(ctx: AppContext) {
+  const app = new OpenAPIHono<HttpEnv>();
+  const readers = keyed(ctx, ['admin', 'moderator', 'auditor']);
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/audit-events',
+      summary: 'Audit events, newest first, filtered and paged',
+      tags: ['audit'],
+      ...readers,
+      request: { query: auditQuery },
+      responses: { 200: { description: 'A page of events', ...json(pageOf(auditEventSchema, 'AuditEventPage')) }, ...keyedErrors },
+    }),
+    async (c) => {
+      const q = c.req.valid('query');
+      const page = await listAuditEvents(ctx.database.db, scopeOf(keyOf(c.get('apiKey'))), filtersOf(q), {
+        limit: q.limit,
+        cursor: q.cursor,
+      });
+      return c.json({ items: page.items.map(auditEventView), next_cursor: page.next_cursor }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/audit-events/verify',
+      summary: "Walk a forum's hash chain and report the first broken link",
+      tags: ['audit'],
+      ...readers,
+      request: { query: verifyQuery },
+      responses: {
+        200: { description: 'The verification (ok false names the first broken event)', ...json(chainReportSchema) },
+        ...keyedErrors,
+      },
+    }),
+    async (c) => {
+      const forumId = c.req.valid('query').forum_id;
+      if (!keyCanSeeForum(keyOf(c.get('apiKey')), forumId)) throw new AppError('not_found', `no forum ${forumId}`);
+      const report = await verifyAuditChain(ctx.database.db, forumId);
+      return c.json({ forum_id: forumId, ok: report.ok, checked: report.checked, first_broken: report.firstBroken ?? null }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/audit-events/export',
+      summary: 'Every matching audit event, oldest first, streamed as JSON Lines',
+      tags: ['audit'],
+      ...readers,
+      request: { query: exportQuery },
+      responses: {
+        200: { description: 'One AuditEvent per line', content: { 'application/x-ndjson': { schema: z.string() } } },
+        ...keyedErrors,
+      },
+    }),
+    (c) => {
+      const scope = scopeOf(keyOf(c.get('apiKey')));
+      const filters = filtersOf(c.req.valid('query'));
+      // Checked before streaming starts, so a forum outside the key's scope is a plain 404.
+      if (filters.forumId && scope !== 'all' && !scope.includes(filters.forumId))
+        throw new AppError('not_found', `no forum ${filters.forumId}`);
+      c.header('content-type', 'application/x-ndjson; charset=utf-8');
+      return stream(c, async (out) => {
+        for await (const event of exportAuditEvents(ctx.database.db, scope, filters)) {
+          await out.write(`${JSON.stringify(auditEventView(event))}\n`);
+        }
+      }) as never;
+    },
+  );
+
+  return app;
+}

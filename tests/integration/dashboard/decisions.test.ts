@@ -1,0 +1,165 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createForum } from '../../../src/forums/forums.ts';
+import { callApi, type JsonBody } from '../../support/api.ts';
+import { type Harness, startHarness } from '../../support/harness.ts';
+import { keyFor, seedDecision } from '../../support/seed.ts';
+
+let h: Harness;
+let admin: Record<string, string>;
+let moderator: Record<string, string>;
+let auditor: Record<string, string>;
+
+beforeAll(async () => {
+  h = await startHarness({ callbackUrl: null });
+  await createForum(h.ctx.database.db, { id: 'other-forum' }, { allowPrivate: true, actor: 'test' });
+  admin = (await keyFor(h.ctx, 'admin')).headers;
+  moderator = (await keyFor(h.ctx, 'moderator', ['chronic-pain'])).headers;
+  auditor = (await keyFor(h.ctx, 'auditor', ['chronic-pain'])).headers;
+});
+afterAll(() => h.close());
+
+const get = (path: string, headers: Record<string, string>) => callApi(h.app, 'GET', path, headers);
+
+describe('GET /v1/decisions', () => {
+  let ids: Record<string, string>;
+  beforeAll(async () => {
+    const allow = await seedDecision(h.ctx, { postId: 'p-allow' });
+    const review = await seedDecision(h.ctx, { postId: 'p-review', action: 'review', flagged: [{ policy: 'hostility', score: 0.62 }] });
+    const urgent = await seedDecision(h.ctx, {
+      postId: 'p-urgent',
+      action: 'hold',
+      urgent: true,
+      flagged: [{ policy: 'self_harm', score: 0.91 }],
+    });
+    const elsewhere = await seedDecision(h.ctx, {
+      forumId: 'other-forum',
+      postId: 'p-other',
+      action: 'remove',
+      flagged: [{ policy: 'hostility', score: 0.99 }],
+    });
+    ids = { allow: allow.id, review: review.id, urgent: urgent.id, elsewhere: elsewhere.id };
+  });
+
+  it('lists newest first, across the forums the key may see', async () => {
+    const all = await get('/v1/decisions', admin);
+    expect(all.status).toBe(200);
+    expect(all.body.items.map((d: { id: string }) => d.id)).toEqual([ids.elsewhere, ids.urgent, ids.review, ids.allow]);
+    const mine = await get('/v1/decisions', moderator);
+    expect(mine.body.items.map((d: { id: string }) => d.id)).toEqual([ids.urgent, ids.review, ids.allow]);
+    expect(mine.body.items[0]).toMatchObject({
+      forum_id: 'chronic-pain',
+      post_id: 'p-urgent',
+      action: 'hold',
+      urgent: true,
+      flagged: [{ policy: 'self_harm', score: 0.91 }],
+      review: null,
+    });
+  });
+
+  it('filters by forum, action, policy, urgency, score and time', async () => {
+    const idsOf = async (query: string) => (await get(`/v1/decisions?${query}`, admin)).body.items.map((d: { id: string }) => d.id);
+    expect(await idsOf('forum_id=other-forum')).toEqual([ids.elsewhere]);
+    expect(await idsOf('action=review')).toEqual([ids.review]);
+    expect(await idsOf('policy=hostility')).toEqual([ids.elsewhere, ids.review]);
+    expect(await idsOf('policy=hostility&min_score=0.9')).toEqual([ids.elsewhere]);
+    expect(await idsOf('min_score=0.9')).toEqual([ids.elsewhere, ids.urgent]);
+    expect(await idsOf('urgent=true')).toEqual([ids.urgent]);
+    expect(await idsOf('urgent=false&forum_id=chronic-pain')).toEqual([ids.review, ids.allow]);
+    expect(await idsOf('reviewed=true')).toEqual([]);
+    expect(await idsOf(`to=${encodeURIComponent(new Date(Date.now() - 3_600_000).toISOString())}`)).toEqual([]);
+    expect((await idsOf(`from=${encodeURIComponent(new Date(Date.now() - 3_600_000).toISOString())}`)).length).toBe(4);
+  });
+
+  it('answers 404 for a forum outside the key and 400 for a bad filter, in the one error shape', async () => {
+    const outside = await get('/v1/decisions?forum_id=other-forum', moderator);
+    expect(outside.status).toBe(404);
+    expect(outside.body.error).toMatchObject({ code: 'not_found', request_id: expect.any(String) });
+    for (const query of [
+      'action=delete',
+      'policy=rudeness',
+      'urgent=yes',
+      'min_score=2',
+      'limit=0',
+      'limit=201',
+      'from=yesterday',
+      'cursor=bm9wZQ',
+    ]) {
+      const bad = await get(`/v1/decisions?${query}`, admin);
+      expect(bad.status, query).toBe(400);
+      expect(bad.body.error.code, query).toBe('validation_failed');
+    }
+  });
+});
+
+describe('pagination', () => {
+  it('stays stable while new decisions arrive: no row twice, none skipped', async () => {
+    const forumId = 'paging';
+    await createForum(h.ctx.database.db, { id: forumId }, { allowPrivate: true, actor: 'test' });
+    const before: string[] = [];
+    for (let i = 0; i < 25; i++) before.push((await seedDecision(h.ctx, { forumId, postId: `page-${i}` })).id);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    let arrivals = 0;
+    do {
+      const page: { body: JsonBody } = await get(`/v1/decisions?forum_id=${forumId}&limit=7${cursor ? `&cursor=${cursor}` : ''}`, admin);
+      seen.push(...page.body.items.map((d: { id: string }) => d.id));
+      cursor = page.body.next_cursor;
+      // New posts keep arriving between pages, several at once.
+      await Promise.all([0, 1, 2].map(() => seedDecision(h.ctx, { forumId, postId: `late-${arrivals++}` })));
+    } while (cursor);
+    expect(seen).toEqual([...before].reverse());
+  });
+});
+
+describe('GET /v1/decisions/{id}', () => {
+  const body = 'Ring Dana on 0412 555 019 or mail dana.w@example.org, she lives at 14 Kestrel Way.';
+  let id: string;
+  beforeAll(async () => {
+    const phone = body.indexOf('0412');
+    id = (
+      await seedDecision(h.ctx, {
+        postId: 'p-contact',
+        body,
+        action: 'hold',
+        flagged: [{ policy: 'privacy_leak', score: 0.9, evidence: [{ start: phone, end: phone + 12 }] }],
+      })
+    ).id;
+  });
+
+  it('shows a moderator the post, scores, evidence, scorers, version, deliveries and the audit trail', async () => {
+    const { status, body: d } = await get(`/v1/decisions/${id}`, moderator);
+    expect(status).toBe(200);
+    expect(d).toMatchObject({
+      id,
+      post_id: 'p-contact',
+      action: 'hold',
+      scorers: ['local-rules'],
+      policy_set_version: h.ctx.policySet.version,
+    });
+    expect(d.post).toMatchObject({ body, author: { id: 'u-1', name: 'Robin' }, masked: false, purged_at: null });
+    const privacy = d.policies.find((p: { policy: string }) => p.policy === 'privacy_leak');
+    expect(privacy.evidence).toEqual([{ start: body.indexOf('0412'), end: body.indexOf('0412') + 12, text: '0412 555 019' }]);
+    expect(d.deliveries).toEqual([]);
+    expect(d.audit_trail.map((e: { type: string }) => e.type)).toEqual(['received', 'decided']);
+    expect(d.audit_trail[1].subject_id).toBe(id);
+  });
+
+  it('masks e-mails, phone numbers and addresses for an auditor, keeping offsets', async () => {
+    const { body: d } = await get(`/v1/decisions/${id}`, auditor);
+    expect(d.post.masked).toBe(true);
+    expect(d.post.body).toHaveLength(body.length);
+    expect(d.post.body).not.toContain('0412');
+    expect(d.post.body).not.toContain('dana.w@example.org');
+    expect(d.post.body).not.toContain('14 Kestrel Way');
+    expect(d.post.body.startsWith('Ring Dana on •••• ••• ••• or mail ')).toBe(true);
+    const privacy = d.policies.find((p: { policy: string }) => p.policy === 'privacy_leak');
+    expect(privacy.evidence[0].text).toBe('•••• ••• •••');
+  });
+
+  it('is 404 for another forum and for an unknown id, 400 for a malformed one', async () => {
+    const other = await seedDecision(h.ctx, { forumId: 'other-forum' });
+    expect((await get(`/v1/decisions/${other.id}`, moderator)).status).toBe(404);
+    expect((await get('/v1/decisions/00000000-0000-4000-8000-000000000000', admin)).status).toBe(404);
+    expect((await get('/v1/decisions/not-a-uuid', admin)).status).toBe(400);
+  });
+});
