@@ -8,6 +8,40 @@ import { policyResultSchema } from './schemas.ts';
 // as text, so booleans and numbers are parsed here and nowhere else.
 
 const exampleDecisionId = '0b6f3c1e-8a2d-4f5b-9c7e-1d2a3b4c5d6e';
+const exampleSummary = {
+  id: exampleDecisionId,
+  forum_id: 'chronic-pain',
+  post_id: 'post-8841',
+  revision: 1,
+  action: 'review' as const,
+  urgent: false,
+  flagged: [{ policy: 'unsafe_medical_advice' as const, score: 0.71 }],
+  policy_set_version: 'ps_da416101c812c187',
+  language: 'en',
+  decided_at: '2026-11-20T09:14:03.512Z',
+  review: null,
+};
+const exampleReview = {
+  id: '9d0c4e2a-1b3f-4a5d-8e6f-7a8b9c0d1e2f',
+  outcome: 'override' as const,
+  action: 'allow' as const,
+  labels: [],
+  note: 'Own taper schedule, agreed with her GP.',
+  reviewer: 'sam',
+  created_at: '2026-11-20T09:31:44.120Z',
+};
+const exampleKey = {
+  id: '6a1f2b3c-4d5e-4f60-8a7b-9c0d1e2f3a4b',
+  prefix: 'hk_3qJf0aB',
+  name: 'sam',
+  role: 'moderator' as const,
+  forums: ['chronic-pain'],
+  status: 'active' as const,
+  expires_at: '2026-12-20T09:00:00.000Z',
+  revoked_at: null,
+  last_used_at: '2026-11-20T09:31:44.000Z',
+  created_at: '2026-11-20T09:00:00.000Z',
+};
 const isoTime = z.iso.datetime({ offset: true });
 const booleanQuery = z.enum(['true', 'false']).transform((v) => v === 'true');
 
@@ -62,21 +96,7 @@ export const decisionSummarySchema = z
     decided_at: z.string(),
     review: reviewSummarySchema.nullable(),
   })
-  .openapi('DecisionSummary', {
-    example: {
-      id: exampleDecisionId,
-      forum_id: 'chronic-pain',
-      post_id: 'post-8841',
-      revision: 1,
-      action: 'review',
-      urgent: false,
-      flagged: [{ policy: 'unsafe_medical_advice', score: 0.71 }],
-      policy_set_version: 'ps_da416101c812c187',
-      language: 'en',
-      decided_at: '2026-11-20T09:14:03.512Z',
-      review: null,
-    },
-  });
+  .openapi('DecisionSummary', { example: exampleSummary });
 
 export function pageOf<T extends z.ZodType>(item: T, name: string) {
   return z
@@ -88,7 +108,9 @@ const claimInfo = z.object({ claimed_by: z.string(), expires_at: z.string() });
 
 export const queueItemSchema = decisionSummarySchema
   .extend({ claim: claimInfo.extend({ mine: z.boolean() }).nullable() })
-  .openapi('ReviewQueueItem');
+  .openapi('ReviewQueueItem', {
+    example: { ...exampleSummary, claim: { claimed_by: 'alex', expires_at: '2026-11-20T09:19:03.000Z', mine: false } },
+  });
 
 export const reviewSchema = z
   .object({
@@ -100,7 +122,7 @@ export const reviewSchema = z
     reviewer: z.string(),
     created_at: z.string(),
   })
-  .openapi('Review');
+  .openapi('Review', { example: exampleReview });
 
 export const auditEventSchema = z
   .object({
@@ -174,7 +196,52 @@ export const decisionDetailSchema = decisionSummarySchema
     claim: claimInfo.nullable(),
     audit_trail: z.array(auditEventSchema),
   })
-  .openapi('DecisionDetail');
+  .openapi('DecisionDetail', {
+    example: {
+      ...exampleSummary,
+      policies: [
+        {
+          policy: 'unsafe_medical_advice',
+          score: 0.71,
+          flagged: true,
+          evidence: [{ start: 0, end: 37, text: 'Just quit your duloxetine cold turkey' }],
+          rationale: 'directive to another member to stop a prescribed medication',
+        },
+      ],
+      scorers: ['local-rules', 'local-model'],
+      timings: { score_ms: 0.6 },
+      post: {
+        author: { id: 'u-9', name: 'Robin' },
+        thread_id: 't-120',
+        reply_to: null,
+        title: null,
+        body: 'Just quit your duloxetine cold turkey, it is fine.',
+        format: 'text',
+        content_hash: '5e1f…',
+        posted_at: null,
+        received_at: '2026-11-20T09:14:03.470Z',
+        purged_at: null,
+        masked: false,
+      },
+      deliveries: [
+        {
+          id: '3c2b1a09-8f7e-4d6c-9b5a-4e3d2c1b0a99',
+          webhook_id: 'msg_3c2b1a098f7e4d6c9b5a4e3d2c1b0a99',
+          event_type: 'verdict.created',
+          status: 'succeeded',
+          attempts: [{ attempt: 1, status_code: 200, latency_ms: 38, error: null, started_at: '2026-11-20T09:14:03.530Z' }],
+          last_status_code: 200,
+          last_error: null,
+          redelivery_of: null,
+          created_at: '2026-11-20T09:14:03.512Z',
+          completed_at: '2026-11-20T09:14:03.570Z',
+        },
+      ],
+      reviews: [],
+      claim: null,
+      audit_trail: [],
+    },
+  });
 
 export const claimSchema = z
   .object({ decision_id: z.uuid(), claimed_by: z.string(), expires_at: z.string() })
@@ -197,7 +264,7 @@ export const recordedReviewSchema = z
     review: reviewSchema,
     delivery_id: z.uuid().nullable().openapi({ description: 'The verdict.updated callback, for an override' }),
   })
-  .openapi('RecordedReview');
+  .openapi('RecordedReview', { example: { review: exampleReview, delivery_id: '7f6e5d4c-3b2a-4190-8f7e-6d5c4b3a2f10' } });
 
 export const auditQuery = z.object({
   forum_id: z.string().max(63).optional().openapi({ example: 'chronic-pain' }),
@@ -247,11 +314,35 @@ export const statsSchema = z
     ),
     latency_ms: z.object({ post_to_verdict: percentiles, verdict_to_review: percentiles }),
   })
-  .openapi('Stats');
+  .openapi('Stats', {
+    example: {
+      forum_id: 'chronic-pain',
+      from: '2026-10-21T00:00:00.000Z',
+      to: '2026-11-20T00:00:00.000Z',
+      volume: { decisions: 1840, posts: 1712, urgent: 6 },
+      actions: { allow: 1690, review: 102, hold: 46, remove: 2 },
+      flags: { misinformation: 31, unsafe_medical_advice: 44, hostility: 58, privacy_leak: 12, self_harm: 6 },
+      review_backlog: { count: 9, oldest_age_seconds: 5400 },
+      agreement: {
+        misinformation: { reviewed: 28, confirmed: 22, overridden: 6, rate: 0.79 },
+        unsafe_medical_advice: { reviewed: 40, confirmed: 35, overridden: 5, rate: 0.88 },
+        hostility: { reviewed: 51, confirmed: 47, overridden: 4, rate: 0.92 },
+        privacy_leak: { reviewed: 12, confirmed: 12, overridden: 0, rate: 1 },
+        self_harm: { reviewed: 6, confirmed: 6, overridden: 0, rate: 1 },
+      },
+      latency_ms: { post_to_verdict: { median: 42, p95: 180 }, verdict_to_review: { median: 1260000, p95: 14400000 } },
+    },
+  });
 
 export const deliveryParams = z.object({ id: z.uuid().openapi({ param: { name: 'id', in: 'path' } }) });
 
-export const redeliverySchema = z.object({ delivery_id: z.uuid(), webhook_id: z.string(), redelivery_of: z.uuid() }).openapi('Redelivery');
+export const redeliverySchema = z.object({ delivery_id: z.uuid(), webhook_id: z.string(), redelivery_of: z.uuid() }).openapi('Redelivery', {
+  example: {
+    delivery_id: '8e7d6c5b-4a39-4281-9f0e-1d2c3b4a5f60',
+    webhook_id: 'msg_8e7d6c5b4a3942819f0e1d2c3b4a5f60',
+    redelivery_of: '3c2b1a09-8f7e-4d6c-9b5a-4e3d2c1b0a99',
+  },
+});
 
 export const apiKeySchema = z
   .object({
@@ -266,7 +357,7 @@ export const apiKeySchema = z
     last_used_at: z.string().nullable(),
     created_at: z.string(),
   })
-  .openapi('ApiKey');
+  .openapi('ApiKey', { example: exampleKey });
 
 export const createKeySchema = z
   .object({
@@ -284,6 +375,6 @@ export const createKeySchema = z
 
 export const createdKeySchema = apiKeySchema
   .extend({ key: z.string().openapi({ description: 'The key itself, shown this once', example: 'hk_3q…' }) })
-  .openapi('CreatedApiKey');
+  .openapi('CreatedApiKey', { example: { ...exampleKey, key: 'hk_3qJf0aB…' } });
 
 export const keyParams = z.object({ id: z.uuid().openapi({ param: { name: 'id', in: 'path' } }) });

@@ -40,7 +40,28 @@ export const verdictSchema = z
     decided_at: z.iso.datetime(),
     language: z.string().nullable().openapi({ description: 'Detected language of the post', example: 'en' }),
   })
-  .openapi('Verdict');
+  .openapi('Verdict', {
+    example: {
+      forum_id: 'chronic-pain',
+      post_id: 'post-8841',
+      revision: 1,
+      decision_id: '0b6f3c1e-8a2d-4f5b-9c7e-1d2a3b4c5d6e',
+      action: 'hold',
+      urgent: false,
+      policies: [
+        {
+          policy: 'unsafe_medical_advice',
+          score: 0.95,
+          flagged: true,
+          evidence: [{ start: 0, end: 37, text: 'Just quit your duloxetine cold turkey' }],
+          rationale: 'directive to another member to stop a prescribed medication',
+        },
+      ],
+      policy_set_version: 'ps_da416101c812c187',
+      decided_at: '2026-11-20T09:14:03.512Z',
+      language: 'en',
+    },
+  });
 
 export const callbackSchema = z
   .object({ type: z.literal('verdict.created'), data: verdictSchema })

@@ -107,6 +107,35 @@ describe('every API-key route', () => {
     expect(routes.map((r) => `${r.method} ${r.path}`).sort()).toEqual(documented.sort());
   });
 
+  it('is documented with an example answer and the one error shape', async () => {
+    type Schema = { $ref?: string; example?: unknown; properties?: Record<string, Schema>; items?: Schema };
+    type Operation = { responses: Record<string, { content?: Record<string, { schema: Schema }> }> };
+    const doc = (await (await h.app.request('/openapi.json')).json()) as {
+      paths: Record<string, Record<string, Operation>>;
+      components: { schemas: Record<string, Schema> };
+    };
+    const resolve = (schema: Schema): Schema => (schema.$ref ? (doc.components.schemas[schema.$ref.split('/').pop() ?? ''] ?? {}) : schema);
+    // A page's or a list's example is its item's.
+    const hasExample = (schema: Schema): boolean => {
+      const s = resolve(schema);
+      if (s.example !== undefined) return true;
+      if (s.items) return hasExample(s.items);
+      return s.properties?.items?.items !== undefined && hasExample(s.properties.items.items);
+    };
+    for (const route of routes) {
+      const op = doc.paths[route.path]?.[route.method.toLowerCase()];
+      if (!op) throw new Error(`${route.method} ${route.path} is not documented`);
+      const success = Object.entries(op.responses).find(([status]) => status.startsWith('2'));
+      const json = success?.[1].content?.['application/json'];
+      if (json) expect(hasExample(json.schema), `${route.method} ${route.path}`).toBe(true);
+      for (const status of ['401', '404']) {
+        expect(op.responses[status]?.content?.['application/json']?.schema.$ref, `${route.method} ${route.path} ${status}`).toBe(
+          '#/components/schemas/Error',
+        );
+      }
+    }
+  });
+
   for (const route of routes) {
     describe(`${route.method} ${route.path}`, () => {
       it('answers 401 without a valid key, 403 for the wrong role, 404 for another forum, and changes nothing', async () => {
