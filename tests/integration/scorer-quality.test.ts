@@ -25,6 +25,7 @@ describe('scorer quality on the dev set', () => {
   it.each([
     ['holdout-check.jsonl', 0.8, 0.1],
     ['check-2.jsonl', 0.7, 0.15],
+    ['check-3.jsonl', 0.75, 0.15],
   ])('holds up on the independent check set %s', async (file, minF1, maxCleanFlagged) => {
     const posts = readDataset(await readFile(new URL(`../fixtures/${file}`, import.meta.url), 'utf8'), file, { labelled: true });
     const policySet = await loadPolicySet();
