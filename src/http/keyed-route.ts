@@ -7,6 +7,9 @@ import { requireKey } from './middleware/require-key.ts';
 
 const errorContent = { content: { 'application/json': { schema: errorBodySchema } } };
 
+/** A JSON body of `schema`, for route requests and responses. */
+export const json = <T>(schema: T) => ({ content: { 'application/json': { schema } } });
+
 /** The error answers every keyed route can give, in the one error shape. */
 export const keyedErrors = {
   400: { description: 'Invalid query, path or body', ...errorContent },

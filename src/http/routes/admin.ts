@@ -8,9 +8,7 @@ import { JOB_DELIVER } from '../../jobs/payloads.ts';
 import { parseDuration } from '../../time/parse-duration.ts';
 import { apiKeySchema, createdKeySchema, createKeySchema, deliveryParams, keyParams, redeliverySchema } from '../dashboard-schemas.ts';
 import type { HttpEnv } from '../env.ts';
-import { conflictError, keyed, keyedErrors, keyOf } from '../keyed-route.ts';
-
-const json = <T>(schema: T) => ({ content: { 'application/json': { schema } } });
+import { conflictError, json, keyed, keyedErrors, keyOf } from '../keyed-route.ts';
 
 export function keyView(k: ApiKey) {
   return {

@@ -8,9 +8,7 @@ import type { AppContext } from '../../context.ts';
 import { AppError } from '../../errors.ts';
 import { auditEventSchema, auditQuery, chainReportSchema, exportQuery, pageOf, verifyQuery } from '../dashboard-schemas.ts';
 import type { HttpEnv } from '../env.ts';
-import { keyed, keyedErrors, keyOf } from '../keyed-route.ts';
-
-const json = <T>(schema: T) => ({ content: { 'application/json': { schema } } });
+import { json, keyed, keyedErrors, keyOf } from '../keyed-route.ts';
 
 function filtersOf(q: z.infer<typeof exportQuery>): AuditFilters {
   return {
@@ -88,6 +86,8 @@ export function auditRoutes(ctx: AppContext) {
       if (filters.forumId && scope !== 'all' && !scope.includes(filters.forumId))
         throw new AppError('not_found', `no forum ${filters.forumId}`);
       c.header('content-type', 'application/x-ndjson; charset=utf-8');
+      // A streamed body has no zod schema to be typed against (the route documents it as
+      // text), hence the cast.
       return stream(c, async (out) => {
         for await (const event of exportAuditEvents(ctx.database.db, scope, filters)) {
           await out.write(`${JSON.stringify(auditEventView(event))}\n`);

@@ -20,9 +20,7 @@ import {
   reviewQueueQuery,
 } from '../dashboard-schemas.ts';
 import type { HttpEnv } from '../env.ts';
-import { conflictError, keyed, keyedErrors, keyOf, reviewerOf } from '../keyed-route.ts';
-
-const json = <T>(schema: T) => ({ content: { 'application/json': { schema } } });
+import { conflictError, json, keyed, keyedErrors, keyOf, reviewerOf } from '../keyed-route.ts';
 
 /** Decisions, the review queue, claims and reviews: the moderator's side of the dashboard API. */
 export function decisionRoutes(ctx: AppContext) {
