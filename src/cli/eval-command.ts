@@ -1,9 +1,9 @@
+import { writeFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError } from 'commander';
-import { readDataset } from '../evaluation/dataset.ts';
-import { evaluateDataset } from '../evaluation/score-dataset.ts';
-import { createLocalScorer } from '../moderation/local-scorer.ts';
+import { renderHtmlReport } from '../evaluation/html-report.ts';
+import { evaluate } from '../evaluation/metrics.ts';
 import { formatEvaluation } from './eval-report.ts';
-import { loadPolicies, readInput, sourceName } from './scoring-input.ts';
+import { scoreLabelledFile } from './scoring-input.ts';
 
 /** `hearth eval`: scores a labelled dataset and reports per-policy quality, no database needed. */
 export function evalCommand(): Command {
@@ -15,6 +15,7 @@ export function evalCommand(): Command {
     )
     .option('--policies <dir>', "policy directory (default: the repository's policies/)")
     .option('--json', 'print one JSON object instead of the table')
+    .option('--html <file>', 'also write a self-contained page with a precision-recall curve and a score histogram per policy')
     .option('--min-f1 <x>', 'exit 1 when macro F1 is below x (for CI)', parseMinF1)
     .addHelpText(
       'after',
@@ -27,13 +28,16 @@ export function evalCommand(): Command {
         'Examples:',
         '  npx hearth eval --dataset ../shared/datasets/forum-posts.dev.jsonl',
         '  npx hearth eval --dataset labelled.jsonl --policies ./policies --json --min-f1 0.8',
+        '  npx hearth eval --dataset labelled.jsonl --html report.html',
       ].join('\n'),
     )
-    .action(async (opts: { dataset: string; policies?: string; json?: boolean; minF1?: number }) => {
-      const source = sourceName(opts.dataset);
-      const [content, policySet] = await Promise.all([readInput(opts.dataset), loadPolicies(opts.policies)]);
-      const posts = readDataset(content, source, { labelled: true });
-      const report = evaluateDataset(policySet, createLocalScorer(policySet.policies, policySet.model), posts);
+    .action(async (opts: { dataset: string; policies?: string; json?: boolean; html?: string; minF1?: number }) => {
+      const { source, policySet, results } = await scoreLabelledFile(opts.dataset, opts.policies);
+      const report = evaluate(results);
+      if (opts.html) {
+        await writeFile(opts.html, renderHtmlReport({ source, policySet, report, results }));
+        process.stderr.write(`hearth: wrote ${opts.html}\n`);
+      }
       if (opts.json) process.stdout.write(`${JSON.stringify({ dataset: source, policy_set_version: policySet.version, ...report })}\n`);
       else process.stdout.write(formatEvaluation(report, { source, policySetVersion: policySet.version }));
       if (opts.minF1 !== undefined && report.macro_f1 < opts.minF1) {

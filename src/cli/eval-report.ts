@@ -8,14 +8,14 @@ const width = 80;
 export function formatEvaluation(report: EvaluationReport, about: { source: string; policySetVersion: string }): string {
   const lines: string[] = [];
   lines.push(clip(`${report.posts} posts from ${about.source}`), `policy set ${about.policySetVersion}`, '');
-  lines.push(tableRow('policy', ['precision', 'recall', 'F1'], ['tp', 'fp', 'fn']));
+  lines.push(tableRow('policy', ['precision', 'recall', 'F1'], ['tp', 'fp', 'fn', 'tn']));
   for (const id of policyIds) {
     const m = report.policies[id];
     lines.push(
       tableRow(
         id,
         [m.precision, m.recall, m.f1].map((v) => v.toFixed(3)),
-        [m.tp, m.fp, m.fn].map(String),
+        [m.tp, m.fp, m.fn, m.tn ?? 0].map(String),
       ),
     );
   }
@@ -37,7 +37,7 @@ export function formatEvaluation(report: EvaluationReport, about: { source: stri
   return `${lines.join('\n')}\n`;
 }
 
-/** Policy name, three ratio columns, three count columns: 22 + 3 × 10 + 3 × 6 = 70 characters. */
+/** Policy name, three ratio columns, four count columns (the confusion matrix): 22 + 3 × 10 + 4 × 6 = 76 characters. */
 function tableRow(name: string, ratios: string[], counts: string[]): string {
   return `${name.padEnd(22)}${ratios.map((c) => c.padStart(10)).join('')}${counts.map((c) => c.padStart(6)).join('')}`;
 }

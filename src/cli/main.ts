@@ -8,8 +8,10 @@ import { evalCommand } from './eval-command.ts';
 import { forumsCommand } from './forums-command.ts';
 import { keysCommand } from './keys-command.ts';
 import { migrateCommand } from './migrate-command.ts';
+import { policiesCommand } from './policies-command.ts';
 import { receiveCommand } from './receive-command.ts';
 import { scoreCommand } from './score-command.ts';
+import { sweepCommand } from './sweep-command.ts';
 import { trainCommand } from './train-command.ts';
 
 const program = new Command('hearth').description('Hearth: moderation for health support communities').showHelpAfterError().exitOverride();
@@ -22,6 +24,8 @@ program.addCommand(trainCommand());
 program.addCommand(scoreCommand());
 program.addCommand(evalCommand());
 program.addCommand(detectorsCommand());
+program.addCommand(policiesCommand());
+program.addCommand(sweepCommand());
 
 // `hearth score … | head` closes the pipe early; that is the reader being done, not an error.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {

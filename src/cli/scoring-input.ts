@@ -1,7 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { text } from 'node:stream/consumers';
-import { DatasetError } from '../evaluation/dataset.ts';
+import { DatasetError, readDataset } from '../evaluation/dataset.ts';
+import { scoreLabelledPosts } from '../evaluation/score-dataset.ts';
+import { createLocalScorer } from '../moderation/local-scorer.ts';
 import { loadPolicySet, PolicyFileError, type PolicySet } from '../policies/loader.ts';
+import { progress } from './progress.ts';
 
 /** How a `--input`/`--dataset` value is named in messages. */
 export function sourceName(source: string): string {
@@ -30,7 +33,7 @@ export async function loadPolicies(dir: string | undefined): Promise<PolicySet> 
   }
 }
 
-function describeFsError(err: unknown): string {
+export function describeFsError(err: unknown): string {
   const known: Record<string, string> = {
     ENOENT: 'no such file or directory',
     ENOTDIR: 'not a directory',
@@ -39,4 +42,18 @@ function describeFsError(err: unknown): string {
   };
   const code = (err as NodeJS.ErrnoException).code;
   return (code && known[code]) ?? (err as Error).message;
+}
+
+/**
+ * Reads a labelled dataset and scores it with a policy set, showing progress on a terminal.
+ * Shared by eval, sweep and diff, so they read and score files the same way.
+ */
+export async function scoreLabelledFile(dataset: string, policiesDir: string | undefined, policySet?: PolicySet) {
+  const source = sourceName(dataset);
+  const [content, set] = await Promise.all([readInput(dataset), policySet ? Promise.resolve(policySet) : loadPolicies(policiesDir)]);
+  const posts = readDataset(content, source, { labelled: true });
+  const bar = progress(posts.length, `scoring ${source}`);
+  const results = scoreLabelledPosts(set, createLocalScorer(set.policies, set.model), posts, () => bar.tick());
+  bar.done();
+  return { source, policySet: set, posts, results };
 }

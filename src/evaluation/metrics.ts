@@ -19,6 +19,8 @@ export interface Counts {
   tp: number;
   fp: number;
   fn: number;
+  /** True negatives: neither labelled nor flagged; with the others, the confusion matrix. */
+  tn?: number;
 }
 
 export interface PolicyMetrics extends Counts {
@@ -66,11 +68,11 @@ export interface EvaluationReport {
  * does by default, and as the external cross-check script does), so a policy that never fires,
  * or has no positives in the set, scores 0 rather than disappearing from the macro average.
  */
-export function policyMetrics({ tp, fp, fn }: Counts): PolicyMetrics {
+export function policyMetrics({ tp, fp, fn, tn }: Counts): PolicyMetrics {
   const precision = tp + fp === 0 ? 0 : tp / (tp + fp);
   const recall = tp + fn === 0 ? 0 : tp / (tp + fn);
   const f1 = precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
-  return { precision, recall, f1, tp, fp, fn };
+  return { precision, recall, f1, tp, fp, fn, ...(tn === undefined ? {} : { tn }) };
 }
 
 /** Nearest-rank percentile (p in 0..100) of unsorted values; 0 for none. */
@@ -83,7 +85,7 @@ export function percentile(values: readonly number[], p: number): number {
 
 /** Computes every figure `hearth eval` reports. Pure: the same results always give the same report. */
 export function evaluate(results: readonly LabelledResult[]): EvaluationReport {
-  const counts = Object.fromEntries(policyIds.map((id) => [id, { tp: 0, fp: 0, fn: 0 }])) as Record<PolicyId, Counts>;
+  const counts = Object.fromEntries(policyIds.map((id) => [id, { tp: 0, fp: 0, fn: 0, tn: 0 }])) as Record<PolicyId, Required<Counts>>;
   const missed: Misclassification[] = [];
   let cleanPosts = 0;
   let cleanFlagged = 0;
@@ -98,6 +100,7 @@ export function evaluate(results: readonly LabelledResult[]): EvaluationReport {
       if (labelled && fired) c.tp++;
       else if (fired) c.fp++;
       else if (labelled) c.fn++;
+      else c.tn++;
       if (labelled !== fired) missed.push(misclassification(result, policy, labelled ? 'false_negative' : 'false_positive'));
     }
     if (result.labels.length === 0) {

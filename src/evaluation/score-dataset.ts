@@ -3,7 +3,7 @@ import { scorePost } from '../moderation/score-post.ts';
 import type { ModerationAction } from '../moderation/types.ts';
 import type { PolicySet } from '../policies/loader.ts';
 import type { DatasetPost, LabelledPost } from './dataset.ts';
-import { type EvaluationReport, evaluate, type PolicyOutcome } from './metrics.ts';
+import { type EvaluationReport, evaluate, type LabelledResult, type PolicyOutcome } from './metrics.ts';
 
 /** One post's verdict as `hearth score` prints it, plus how long scoring took. */
 export interface PostScore {
@@ -41,10 +41,24 @@ export function scoreDatasetPost(policySet: PolicySet, scorer: LocalScorer, post
 
 const warmUpPosts = 50;
 
-/** Scores every labelled post and computes the evaluation report (`hearth eval`, in-process). */
-export function evaluateDataset(policySet: PolicySet, scorer: LocalScorer, posts: readonly LabelledPost[]): EvaluationReport {
+/** Scores every labelled post, keeping each result beside its labels (for curves, sweeps and diffs). */
+export function scoreLabelledPosts(
+  policySet: PolicySet,
+  scorer: LocalScorer,
+  posts: readonly LabelledPost[],
+  onPost: () => void = () => {},
+): LabelledResult[] {
   // An untimed warm-up: V8 compiles each regex on first use and again when it gets hot, one-off
   // costs a long-running worker never pays per post, but which would dominate a small set's mean.
   for (const post of posts.slice(0, warmUpPosts)) scoreDatasetPost(policySet, scorer, post);
-  return evaluate(posts.map((post) => ({ ...scoreDatasetPost(policySet, scorer, post), text: post.text, labels: post.labels })));
+  return posts.map((post) => {
+    const result = { ...scoreDatasetPost(policySet, scorer, post), text: post.text, labels: post.labels };
+    onPost();
+    return result;
+  });
+}
+
+/** Scores every labelled post and computes the evaluation report (`hearth eval`, in-process). */
+export function evaluateDataset(policySet: PolicySet, scorer: LocalScorer, posts: readonly LabelledPost[]): EvaluationReport {
+  return evaluate(scoreLabelledPosts(policySet, scorer, posts));
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { type LinearModel, linearModelSchema } from '../moderation/model/linear-model.ts';
 import { type PolicyId, policyIds } from '../moderation/types.ts';
@@ -22,26 +22,57 @@ export interface PolicySet {
 
 export const MODEL_FILE = '_model.json';
 
+/** One thing wrong with a policy file: the field (a dotted path), what is wrong, and where. */
+export interface PolicyProblem {
+  path: string;
+  message: string;
+  line?: number;
+}
+
 export class PolicyFileError extends Error {
+  readonly problems: PolicyProblem[];
   constructor(
     readonly file: string,
-    readonly problems: string[],
+    problems: Array<string | PolicyProblem>,
   ) {
-    super(`${file}: ${problems.join('; ')}`);
+    const structured = problems.map((p) => (typeof p === 'string' ? { path: '', message: p } : p));
+    // One line a problem: "hostility.yaml line 14: signals.2.weight: Too big: expected number to be <=1".
+    super(structured.map((p) => `${file}${p.line ? ` line ${p.line}` : ''}: ${p.path ? `${p.path}: ` : ''}${p.message}`).join('\n'));
     this.name = 'PolicyFileError';
+    this.problems = structured;
   }
 }
 
-/** Loads and validates every `*.yaml` in `dir`; a broken file names the file, field and problem. */
+/** The files that make up a policy set, by name: what the version hashes and `publish` stores. */
+export type PolicyFiles = Map<string, string>;
+
+export function isPolicySetFile(name: string): boolean {
+  return name.endsWith('.yaml') || name.endsWith('.yml') || name === MODEL_FILE;
+}
+
+/** Reads the policy files of a directory. */
+export async function readPolicyFiles(dir: string = defaultPoliciesDir): Promise<PolicyFiles> {
+  const names = (await readdir(dir)).filter(isPolicySetFile).sort();
+  const files: PolicyFiles = new Map();
+  for (const name of names) files.set(name, await readFile(join(dir, name), 'utf8'));
+  return files;
+}
+
+/** Loads and validates every `*.yaml` in `dir`; a broken file names the file, field, line and problem. */
 export async function loadPolicySet(dir: string = defaultPoliciesDir): Promise<PolicySet> {
-  const files = (await readdir(dir)).filter((f) => f.endsWith('.yaml') || f.endsWith('.yml') || f === MODEL_FILE).sort();
+  return buildPolicySet(await readPolicyFiles(dir), dir);
+}
+
+/** The content hash that names a set of policy files. */
+export function policySetVersion(files: PolicyFiles): string {
   const hash = createHash('sha256');
-  const raws = new Map<string, string>();
-  for (const file of files) {
-    const raw = await readFile(join(dir, file), 'utf8');
-    hash.update(`${file}\0${raw}\0`);
-    raws.set(file, raw);
-  }
+  for (const name of [...files.keys()].sort()) hash.update(`${name}\0${files.get(name)}\0`);
+  return `ps_${hash.digest('hex').slice(0, 16)}`;
+}
+
+/** Validates policy files (from a directory or from a published set) into a policy set. */
+export function buildPolicySet(files: PolicyFiles, source: string): PolicySet {
+  const raws = new Map([...files].sort(([a], [b]) => (a < b ? -1 : 1)));
   // Files starting with "_" hold shared word lists, not policies.
   const lexicons: Lexicons = {};
   for (const [file, raw] of raws) if (file.startsWith('_') && file !== MODEL_FILE) Object.assign(lexicons, parseLexicons(file, raw));
@@ -51,12 +82,12 @@ export async function loadPolicySet(dir: string = defaultPoliciesDir): Promise<P
   const model = modelRaw === undefined ? undefined : parseModel(modelRaw);
   const byId = new Map(policies.map((p) => [p.id, p]));
   const missing = policyIds.filter((id) => !byId.has(id));
-  if (missing.length > 0) throw new PolicyFileError(dir, [`missing policies: ${missing.join(', ')}`]);
-  if (byId.size !== policies.length) throw new PolicyFileError(dir, ['two files define the same policy id']);
-  return { version: `ps_${hash.digest('hex').slice(0, 16)}`, policies, byId, model };
+  if (missing.length > 0) throw new PolicyFileError(source, [`missing policies: ${missing.join(', ')}`]);
+  if (byId.size !== policies.length) throw new PolicyFileError(source, ['two files define the same policy id']);
+  return { version: policySetVersion(files), policies, byId, model };
 }
 
-function parseModel(raw: string): LinearModel {
+export function parseModel(raw: string): LinearModel {
   let json: unknown;
   try {
     json = JSON.parse(raw);
@@ -72,39 +103,62 @@ function parseModel(raw: string): LinearModel {
   return parsed.data;
 }
 
-type Lexicons = Record<string, string[]>;
+export type Lexicons = Record<string, string[]>;
 const lexiconsSchema = z.record(z.string().regex(/^[a-z_]+$/), z.array(z.string().min(1)).min(1));
 
-function parseYaml(file: string, raw: string): unknown {
-  try {
-    return parse(raw);
-  } catch (err) {
-    throw new PolicyFileError(file, [`YAML: ${(err as Error).message}`]);
-  }
+interface ParsedYaml {
+  value: unknown;
+  /** The 1-based line where the value at a path starts (or its nearest existing parent). */
+  lineOf(path: ReadonlyArray<PropertyKey>): number | undefined;
 }
 
-function parseLexicons(file: string, raw: string): Lexicons {
-  const parsed = lexiconsSchema.safeParse(parseYaml(file, raw));
-  if (!parsed.success)
-    throw new PolicyFileError(
-      file,
-      parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`),
-    );
+function parseYaml(file: string, raw: string): ParsedYaml {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(raw, { lineCounter });
+  const [error] = doc.errors;
+  if (error)
+    throw new PolicyFileError(file, [{ path: '', message: `YAML: ${error.message.split('\n')[0]}`, line: error.linePos?.[0]?.line }]);
+  return {
+    value: doc.toJS(),
+    lineOf(path) {
+      for (let n = path.length; n >= 0; n--) {
+        const node = doc.getIn(path.slice(0, n) as unknown[], true) as { range?: [number, number, number] } | undefined;
+        if (node?.range) return lineCounter.linePos(node.range[0]).line;
+      }
+      return undefined;
+    },
+  };
+}
+
+/** zod issues as problems with the line each points at. */
+function problemsOf(yaml: ParsedYaml, issues: z.core.$ZodIssue[]): PolicyProblem[] {
+  return issues.map((i) => ({ path: i.path.join('.') || '(root)', message: i.message, line: yaml.lineOf(i.path) }));
+}
+
+export function parseLexicons(file: string, raw: string): Lexicons {
+  const yaml = parseYaml(file, raw);
+  const parsed = lexiconsSchema.safeParse(yaml.value);
+  if (!parsed.success) throw new PolicyFileError(file, problemsOf(yaml, parsed.error.issues));
   return parsed.data;
 }
 
 /** Replaces {{name}} in signal patterns with the shared word list as a regex alternation. */
-function expandLexicons(file: string, doc: unknown, lexicons: Lexicons): unknown {
+function expandLexicons(file: string, yaml: ParsedYaml, lexicons: Lexicons): unknown {
+  const doc = yaml.value;
   const signals = (doc as { signals?: unknown })?.signals;
   if (!Array.isArray(signals)) return doc;
-  const problems: string[] = [];
+  const problems: PolicyProblem[] = [];
   const expanded = signals.map((signal: unknown, i: number) => {
     const pattern = (signal as { pattern?: unknown })?.pattern;
     if (typeof pattern !== 'string') return signal;
     const out = pattern.replace(/\{\{(\w+)\}\}/g, (_m, name: string) => {
       const words = lexicons[name];
       if (!words) {
-        problems.push(`signals.${i}.pattern: unknown word list {{${name}}}`);
+        problems.push({
+          path: `signals.${i}.pattern`,
+          message: `unknown word list {{${name}}}`,
+          line: yaml.lineOf(['signals', i, 'pattern']),
+        });
         return '';
       }
       return alternation(words);
@@ -116,15 +170,14 @@ function expandLexicons(file: string, doc: unknown, lexicons: Lexicons): unknown
 }
 
 export function parsePolicy(file: string, raw: string, lexicons: Lexicons = {}): Policy {
-  const doc = expandLexicons(file, parseYaml(file, raw), lexicons);
-  const parsed = policySchema.safeParse(doc);
-  if (!parsed.success) {
-    throw new PolicyFileError(
-      file,
-      parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`),
-    );
-  }
+  const yaml = parseYaml(file, raw);
+  const parsed = policySchema.safeParse(expandLexicons(file, yaml, lexicons));
+  if (!parsed.success) throw new PolicyFileError(file, problemsOf(yaml, parsed.error.issues));
   const expected = basename(file).replace(/\.ya?ml$/, '');
-  if (parsed.data.id !== expected) throw new PolicyFileError(file, [`id: "${parsed.data.id}" does not match the file name`]);
+  if (parsed.data.id !== expected) {
+    throw new PolicyFileError(file, [
+      { path: 'id', message: `"${parsed.data.id}" does not match the file name`, line: yaml.lineOf(['id']) },
+    ]);
+  }
   return parsed.data;
 }

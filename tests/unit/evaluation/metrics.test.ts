@@ -74,15 +74,15 @@ describe('evaluate', () => {
 
   it('counts each policy and computes its precision, recall and F1 by hand', () => {
     expect(report.posts).toBe(7);
-    expect(report.policies.hostility).toMatchObject({ tp: 2, fp: 1, fn: 1 });
+    expect(report.policies.hostility).toMatchObject({ tp: 2, fp: 1, fn: 1, tn: 3 });
     expect(report.policies.hostility.precision).toBeCloseTo(2 / 3, 10);
     expect(report.policies.hostility.recall).toBeCloseTo(2 / 3, 10);
     expect(report.policies.hostility.f1).toBeCloseTo(2 / 3, 10);
-    expect(report.policies.privacy_leak).toEqual({ precision: 0, recall: 0, f1: 0, tp: 0, fp: 0, fn: 1 });
+    expect(report.policies.privacy_leak).toEqual({ precision: 0, recall: 0, f1: 0, tp: 0, fp: 0, fn: 1, tn: 6 });
     expect(report.policies.self_harm).toMatchObject({ precision: 1, recall: 0.5, tp: 1, fp: 0, fn: 1 });
     expect(report.policies.self_harm.f1).toBeCloseTo(2 / 3, 10);
-    expect(report.policies.misinformation).toEqual({ precision: 0, recall: 0, f1: 0, tp: 0, fp: 0, fn: 0 });
-    expect(report.policies.unsafe_medical_advice).toEqual({ precision: 0, recall: 0, f1: 0, tp: 0, fp: 0, fn: 0 });
+    expect(report.policies.misinformation).toEqual({ precision: 0, recall: 0, f1: 0, tp: 0, fp: 0, fn: 0, tn: 7 });
+    expect(report.policies.unsafe_medical_advice).toEqual({ precision: 0, recall: 0, f1: 0, tp: 0, fp: 0, fn: 0, tn: 7 });
   });
 
   it('averages F1 over all five policies, absent ones counting 0', () => {

@@ -40,10 +40,13 @@ describe('policy loading', () => {
   it('names the file, the field and the problem of a broken policy', async () => {
     const d = await copyPolicies();
     const file = join(d, 'hostility.yaml');
-    await writeFile(file, (await readFile(file, 'utf8')).replace('flag_at: 0.5', 'flag_at: high'));
+    const broken = (await readFile(file, 'utf8')).replace('flag_at: 0.5', 'flag_at: high');
+    await writeFile(file, broken);
     const err = await loadPolicySet(d).catch((e) => e);
     expect(err).toBeInstanceOf(PolicyFileError);
-    expect(err.message).toMatch(/hostility\.yaml: flag_at: .*number/);
+    const line = broken.split('\n').findIndex((l) => l.startsWith('flag_at:')) + 1;
+    expect(err.message).toMatch(new RegExp(`^hostility\\.yaml line ${line}: flag_at: .*number`));
+    expect(err.problems).toEqual([expect.objectContaining({ path: 'flag_at', line })]);
   });
 
   it('rejects invalid regular expressions, unknown word lists and missing examples', async () => {
@@ -52,7 +55,7 @@ describe('policy loading', () => {
     const original = await readFile(file, 'utf8');
     await writeFile(file, original.replace("id: cure-claim\n    pattern: '", "id: cure-claim\n    pattern: '(unclosed"));
     expect((await loadPolicySet(d).catch((e) => e)).message).toMatch(
-      /misinformation\.yaml: signals\.0\.pattern: not a valid regular expression/,
+      /misinformation\.yaml line \d+: signals\.0\.pattern: not a valid regular expression/,
     );
     await writeFile(file, original.replace('{{conditions}}', '{{nonsense}}'));
     expect((await loadPolicySet(d).catch((e) => e)).message).toMatch(/unknown word list \{\{nonsense\}\}/);
