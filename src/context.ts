@@ -7,9 +7,10 @@ import { ForumCache } from './forums/forum-cache.ts';
 import { QUEUE_MODERATE } from './jobs/payloads.ts';
 import { createQueues, type Queues } from './jobs/queues.ts';
 import { workerRedisOptions } from './jobs/redis-options.ts';
-import { createLocalScorer, type LocalScorer } from './moderation/local-scorer.ts';
+import type { LocalScorer } from './moderation/local-scorer.ts';
 import { createLogger, type Logger } from './observability/logger.ts';
 import { createMetrics, type Metrics } from './observability/metrics.ts';
+import { ActivePolicies } from './policies/active-policies.ts';
 import { loadPolicySet, type PolicySet } from './policies/loader.ts';
 
 /** Everything a Hearth process needs, built once at start-up and passed down. */
@@ -22,8 +23,11 @@ export interface AppContext {
   redis: Redis;
   queues: Queues;
   forums: ForumCache;
-  policySet: PolicySet;
-  scorer: LocalScorer;
+  /** The policy set in force: the repository's files until a set is published, then the newest published one. */
+  policies: ActivePolicies;
+  /** Shorthands for `policies.current()`; read both from one `current()` when they must match. */
+  readonly policySet: PolicySet;
+  readonly scorer: LocalScorer;
   /** Options for connections that workers and queue listeners create for themselves. */
   workerRedisOptions: RedisOptions;
   /** Completion events of the moderate queue, opened on first use (only `?wait` needs them). */
@@ -59,6 +63,12 @@ export async function createContext(config: Config, options: ContextOptions = {}
     deliveryBackoffMs: config.callbacks.backoffMs,
   });
   const metrics = createMetrics();
+  const policies = new ActivePolicies(policySet);
+  // A published set outranks the repository's files. With PostgreSQL down the files serve
+  // until the workers' next refresh finds it.
+  await policies
+    .refresh(database.db)
+    .catch((err: unknown) => log.warn({ err: (err as Error).message }, 'could not check for a published policy set'));
   let events: QueueEvents | undefined;
   return {
     config,
@@ -68,8 +78,13 @@ export async function createContext(config: Config, options: ContextOptions = {}
     redis,
     queues,
     forums: new ForumCache(database.db),
-    policySet,
-    scorer: createLocalScorer(policySet.policies, policySet.model),
+    policies,
+    get policySet() {
+      return policies.current().policySet;
+    },
+    get scorer() {
+      return policies.current().scorer;
+    },
     workerRedisOptions: workerRedisOptions(config.redisUrl),
     moderateEvents() {
       if (!events) {

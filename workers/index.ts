@@ -50,12 +50,23 @@ export async function startWorkers(ctx: AppContext, options: StartWorkersOptions
     });
     worker.on('error', (err) => log.error({ queue: worker.name, err: err.message }, 'worker error'));
   }
+  // Follow `hearth publish` without a restart: look for a newer policy set every few seconds.
+  const refresh = setInterval(() => {
+    ctx.policies
+      .refresh(ctx.database.db)
+      .then((changed) => {
+        if (changed) log.info({ policy_set_version: ctx.policies.current().policySet.version }, 'switched to a newly published policy set');
+      })
+      .catch((err: unknown) => log.warn({ err: (err as Error).message }, 'could not check for a published policy set'));
+  }, config.policyRefreshMs);
+  refresh.unref();
   await Promise.all(workers.map((w) => w.waitUntilReady()));
   log.info({ queues: wanted, prefix: config.queuePrefix }, 'workers started');
 
   return {
     workers,
     async close(timeoutMs = config.shutdownTimeoutMs) {
+      clearInterval(refresh);
       const graceful = Promise.all(workers.map((w) => w.close()));
       const timedOut = await Promise.race([
         graceful.then(() => false),

@@ -22,10 +22,12 @@ export function createModerateProcessor(ctx: AppContext) {
     if (!forum) throw new UnrecoverableError(`forum ${data.forumId} no longer exists`);
 
     const overrides = parseForumOverrides(forum.policyOverrides);
-    const scored = scorePost(ctx.policySet, ctx.scorer, data.post, overrides);
+    // One read of the set in force: a publication landing mid-job cannot mix two versions.
+    const { policySet, scorer } = ctx.policies.current();
+    const scored = scorePost(policySet, scorer, data.post, overrides);
     const recorded = await recordDecision(ctx.database.db, {
       job: data,
-      policySetVersion: ctx.policySet.version,
+      policySetVersion: policySet.version,
       verdict: scored.verdict,
       scorers: scored.scorers,
       timings: scored.timings,

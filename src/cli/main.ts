@@ -4,15 +4,18 @@ import { DatasetError } from '../evaluation/dataset.ts';
 import { PolicyFileError } from '../policies/loader.ts';
 import { auditCommand } from './audit-command.ts';
 import { detectorsCommand } from './detectors-command.ts';
+import { diffCommand } from './diff-command.ts';
 import { evalCommand } from './eval-command.ts';
 import { forumsCommand } from './forums-command.ts';
 import { keysCommand } from './keys-command.ts';
 import { migrateCommand } from './migrate-command.ts';
 import { policiesCommand } from './policies-command.ts';
+import { publishCommand } from './publish-command.ts';
 import { receiveCommand } from './receive-command.ts';
 import { scoreCommand } from './score-command.ts';
 import { sweepCommand } from './sweep-command.ts';
 import { trainCommand } from './train-command.ts';
+import { labelsCommand, replayCommand } from './tuning-commands.ts';
 
 const program = new Command('hearth').description('Hearth: moderation for health support communities').showHelpAfterError().exitOverride();
 program.addCommand(forumsCommand());
@@ -26,6 +29,10 @@ program.addCommand(evalCommand());
 program.addCommand(detectorsCommand());
 program.addCommand(policiesCommand());
 program.addCommand(sweepCommand());
+program.addCommand(diffCommand());
+program.addCommand(replayCommand());
+program.addCommand(labelsCommand());
+program.addCommand(publishCommand());
 
 // `hearth score … | head` closes the pipe early; that is the reader being done, not an error.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {

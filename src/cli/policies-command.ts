@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { AppError } from '../errors.ts';
 import { runPolicyExamples } from '../evaluation/policy-examples.ts';
 import { defaultPoliciesDir, readPolicyFiles } from '../policies/loader.ts';
 import { validatePolicyFiles } from '../policies/validate-policies.ts';
@@ -6,11 +7,12 @@ import { describeFsError } from './scoring-input.ts';
 
 const dirArgument = ['[dir]', "policy directory (default: the repository's policies/)"] as const;
 
-async function filesOf(dir: string) {
+/** A policy directory's files; a missing directory is a one-line error. */
+export async function readPolicyDir(dir: string) {
   try {
     return await readPolicyFiles(dir);
   } catch (err) {
-    throw new Error(`${dir}: ${describeFsError(err)}`);
+    throw new AppError('bad_request', `${dir}: ${describeFsError(err)}`);
   }
 }
 
@@ -26,7 +28,7 @@ export function policiesCommand(): Command {
     .addHelpText('after', '\nExamples:\n  npx hearth policies validate\n  npx hearth policies validate ./draft-policies --json')
     .action(async (dir: string | undefined, opts: { json?: boolean }) => {
       const source = dir ?? defaultPoliciesDir;
-      const { set, errors } = validatePolicyFiles(await filesOf(source), source);
+      const { set, errors } = validatePolicyFiles(await readPolicyDir(source), source);
       const problems = errors.flatMap((e) => e.problems.map((p) => ({ file: e.file, ...p })));
       if (opts.json) {
         process.stdout.write(`${JSON.stringify({ ok: errors.length === 0, version: set?.version ?? null, problems })}\n`);
@@ -50,7 +52,7 @@ export function policiesCommand(): Command {
     .addHelpText('after', '\nExamples:\n  npx hearth policies test\n  npx hearth policies test ./draft-policies')
     .action(async (dir: string | undefined, opts: { json?: boolean }) => {
       const source = dir ?? defaultPoliciesDir;
-      const { set, errors } = validatePolicyFiles(await filesOf(source), source);
+      const { set, errors } = validatePolicyFiles(await readPolicyDir(source), source);
       if (!set) {
         for (const e of errors) process.stderr.write(`${e.message}\n`);
         process.stderr.write('the policies do not validate; run npx hearth policies validate first\n');

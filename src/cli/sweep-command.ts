@@ -23,7 +23,7 @@ export function sweepCommand(): Command {
     .option('--json', 'print JSON')
     .addHelpText(
       'after',
-      '\nA post counts as flagged at a threshold when its score for the policy is at least that.\n\nExample:\n  npx hearth sweep --policy hostility --dataset ../shared/datasets/forum-posts.dev.jsonl --target-precision 0.9',
+      '\nA post counts as flagged at a threshold when its score for the policy is at\nleast that.\n\nExample:\n  npx hearth sweep --policy hostility --dataset labelled.jsonl \\\n    --target-precision 0.9',
     )
     .action(
       async (opts: {
@@ -45,7 +45,8 @@ export function sweepCommand(): Command {
           );
           return;
         }
-        const out = [`${opts.policy} on ${results.length} posts from ${source} (flag_at now ${current})`, ''];
+        const from = `${results.length} posts from ${source}`;
+        const out = [`${opts.policy}, flag_at now ${current}`, from.length <= 80 ? from : `${from.slice(0, 79)}…`, ''];
         out.push(
           `${'threshold'.padStart(9)}${'precision'.padStart(11)}${'recall'.padStart(9)}${'F1'.padStart(8)}${'tp'.padStart(7)}${'fp'.padStart(7)}${'fn'.padStart(7)}${'flagged'.padStart(9)}`,
         );

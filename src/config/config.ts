@@ -41,6 +41,8 @@ export interface Config {
   };
   /** How often post text past a forum's retention period is purged. */
   purgeIntervalMs: number;
+  /** How often workers look for a newly published policy set. */
+  policyRefreshMs: number;
 }
 
 export function configFromEnv(env: Env): Config {
@@ -71,6 +73,7 @@ export function configFromEnv(env: Env): Config {
     sweepIntervalMs: 60_000,
     review: { claimMs: 5 * 60_000 },
     purgeIntervalMs: 3_600_000,
+    policyRefreshMs: 5_000,
   };
 }
 

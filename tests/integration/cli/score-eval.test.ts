@@ -125,9 +125,11 @@ describe('hearth eval', () => {
     let f1Sum = 0;
     for (const id of policyIds) {
       const m = report.policies[id];
-      expect(Object.keys(m).sort()).toEqual(['f1', 'fn', 'fp', 'precision', 'recall', 'tp']);
-      // Every labelled post is either found or missed, whatever the scorer does.
+      expect(Object.keys(m).sort()).toEqual(['f1', 'fn', 'fp', 'precision', 'recall', 'tn', 'tp']);
+      // Every labelled post is either found or missed, whatever the scorer does; all four
+      // cells of the confusion matrix together count every post.
       expect(m.tp + m.fn).toBe(gold.filter((g) => g.labels.includes(id)).length);
+      expect(m.tp + m.fp + m.fn + m.tn).toBe(gold.length);
       const misses = report.misclassified.filter((x: { policy: string }) => x.policy === id);
       expect(misses.filter((x: { kind: string }) => x.kind === 'false_negative')).toHaveLength(m.fn);
       expect(misses.filter((x: { kind: string }) => x.kind === 'false_positive')).toHaveLength(m.fp);
@@ -149,7 +151,7 @@ describe('hearth eval', () => {
     expect(run.code).toBe(0);
     const out = run.stdout.split('\n');
     for (const line of out) expect(line.length).toBeLessThanOrEqual(80);
-    expect(out.find((l) => l.startsWith('hostility'))).toMatch(/^hostility\s+\d\.\d{3}\s+\d\.\d{3}\s+\d\.\d{3}\s+\d+\s+\d+\s+\d+$/);
+    expect(out.find((l) => l.startsWith('hostility'))).toMatch(/^hostility\s+\d\.\d{3}\s+\d\.\d{3}\s+\d\.\d{3}\s+\d+\s+\d+\s+\d+\s+\d+$/);
     expect(run.stdout).toMatch(/^macro F1\s+\d\.\d{3}$/m);
     expect(run.stdout).toMatch(/^clean posts flagged\s+\d+ of 6 /m);
     expect(run.stdout).toMatch(/^crisis posts\s+\d+ of 1 urgent, 0 removed$/m);
