@@ -55,7 +55,8 @@ export function replayCommand(): Command {
             : ''
         }`,
         '',
-        `against ${r.reviewed} moderator reviews: the stored decisions match the moderator's action on ${r.stored_agrees_with_moderator}, the draft on ${r.draft_agrees_with_moderator}`,
+        `against ${r.reviewed} moderator review${r.reviewed === 1 ? '' : 's'}: the moderator's action matches the stored`,
+        `decision on ${r.stored_agrees_with_moderator}, the draft's on ${r.draft_agrees_with_moderator}`,
       ];
       if (r.reviewed > 0) {
         out.push('', `${'policy'.padEnd(22)}${'precision (stored → draft)'.padEnd(28)}recall (stored → draft)`);
