@@ -7,6 +7,11 @@ import { ForumCache } from './forums/forum-cache.ts';
 import { QUEUE_MODERATE } from './jobs/payloads.ts';
 import { createQueues, type Queues } from './jobs/queues.ts';
 import { workerRedisOptions } from './jobs/redis-options.ts';
+import { CircuitBreaker } from './llm/circuit-breaker.ts';
+import type { LlmDeps } from './llm/judge-post.ts';
+import { JudgementCache } from './llm/judgement-cache.ts';
+import { LlmBudget } from './llm/llm-budget.ts';
+import { createLlmClient } from './llm/llm-client.ts';
 import type { LocalScorer } from './moderation/local-scorer.ts';
 import { createLogger, type Logger } from './observability/logger.ts';
 import { createMetrics, type Metrics } from './observability/metrics.ts';
@@ -28,6 +33,8 @@ export interface AppContext {
   /** Shorthands for `policies.current()`; read both from one `current()` when they must match. */
   readonly policySet: PolicySet;
   readonly scorer: LocalScorer;
+  /** The LLM scorer's parts, when OPENAI_API_KEY is set; without it Hearth decides locally. */
+  llm?: LlmDeps;
   /** Options for connections that workers and queue listeners create for themselves. */
   workerRedisOptions: RedisOptions;
   /** Completion events of the moderate queue, opened on first use (only `?wait` needs them). */
@@ -85,6 +92,7 @@ export async function createContext(config: Config, options: ContextOptions = {}
     get scorer() {
       return policies.current().scorer;
     },
+    llm: config.llm.apiKey ? createLlmDeps(config, redis) : undefined,
     workerRedisOptions: workerRedisOptions(config.redisUrl),
     moderateEvents() {
       if (!events) {
@@ -114,4 +122,21 @@ function readyWithin(redis: Redis, ms: number): Promise<void> {
     const timer = setTimeout(done, ms);
     redis.once('ready', done);
   });
+}
+
+function createLlmDeps(config: Config, redis: Redis): LlmDeps {
+  const { llm } = config;
+  return {
+    client: createLlmClient({
+      apiKey: llm.apiKey ?? '',
+      baseUrl: llm.baseUrl,
+      model: llm.model,
+      timeoutMs: llm.timeoutMs,
+      maxRetries: llm.maxRetries,
+    }),
+    breaker: new CircuitBreaker(llm.breakerThreshold, llm.breakerCooldownMs),
+    budget: new LlmBudget(redis, config.queuePrefix),
+    cache: new JudgementCache(redis, config.queuePrefix),
+    defaults: { calls: llm.dailyCalls, tokens: llm.dailyTokens },
+  };
 }

@@ -1,8 +1,9 @@
 import { type Job, type Processor, Worker } from 'bullmq';
 import type { AppContext } from '../src/context.ts';
 import { cappedExponentialBackoff } from '../src/jobs/backoff.ts';
-import { JOB_PURGE_TEXT, JOB_SWEEP, QUEUE_DELIVER, QUEUE_MODERATE } from '../src/jobs/payloads.ts';
+import { JOB_PURGE_TEXT, JOB_SWEEP, QUEUE_DELIVER, QUEUE_LLM, QUEUE_MODERATE } from '../src/jobs/payloads.ts';
 import { createDeliverProcessor } from './deliver.ts';
+import { createLlmProcessor } from './llm.ts';
 import { createModerateProcessor } from './moderate.ts';
 
 export interface RunningWorkers {
@@ -14,12 +15,12 @@ export interface RunningWorkers {
 export interface StartWorkersOptions {
   /** Replaces the moderate processor (tests use it to simulate a worker dying mid-job). */
   moderateProcessor?: Processor;
-  queues?: Array<typeof QUEUE_MODERATE | typeof QUEUE_DELIVER>;
+  queues?: Array<typeof QUEUE_MODERATE | typeof QUEUE_DELIVER | typeof QUEUE_LLM>;
 }
 
 export async function startWorkers(ctx: AppContext, options: StartWorkersOptions = {}): Promise<RunningWorkers> {
   const { config, log, metrics } = ctx;
-  const wanted = options.queues ?? [QUEUE_MODERATE, QUEUE_DELIVER];
+  const wanted = options.queues ?? [QUEUE_MODERATE, QUEUE_DELIVER, QUEUE_LLM];
   const common = {
     connection: ctx.workerRedisOptions,
     prefix: config.queuePrefix,
@@ -37,6 +38,11 @@ export async function startWorkers(ctx: AppContext, options: StartWorkersOptions
     workers.push(new Worker(QUEUE_DELIVER, createDeliverProcessor(ctx), { ...common, concurrency: config.workers.deliverConcurrency }));
     await ctx.queues.deliver.upsertJobScheduler(JOB_SWEEP, { every: config.sweepIntervalMs }, { name: JOB_SWEEP, data: {} });
     await ctx.queues.deliver.upsertJobScheduler(JOB_PURGE_TEXT, { every: config.purgeIntervalMs }, { name: JOB_PURGE_TEXT, data: {} });
+  }
+  if (wanted.includes(QUEUE_LLM)) {
+    // The endpoint's rate limit, shared by every worker through Redis.
+    const limiter = { max: config.llm.requestsPerMinute, duration: 60_000 };
+    workers.push(new Worker(QUEUE_LLM, createLlmProcessor(ctx), { ...common, concurrency: config.llm.concurrency, limiter }));
   }
   for (const worker of workers) {
     const observe = (outcome: string) => (job: Job | undefined) => {

@@ -35,6 +35,12 @@ export function forumsCommand(): Command {
     .option('--disable-policy <policy...>', 'switch policies off for this forum')
     .option('--enable-policy <policy...>', 'switch policies back on')
     .option('--policy-overrides <json>', 'merge per-policy overrides, e.g. {"hostility":{"flag_at":0.6}}; null removes one')
+    .option('--llm <on|off>', "send this forum's uncertain posts to the LLM (when one is configured)", (v) => {
+      if (v !== 'on' && v !== 'off') throw new InvalidArgumentError('expected on or off');
+      return v;
+    })
+    .option('--llm-daily-calls <n>', 'most LLM calls a day for this forum', wholeNumber)
+    .option('--llm-daily-tokens <n>', 'most LLM tokens a day for this forum', wholeNumber)
     .option('--retention-days <n>', 'purge post text older than n days (decisions and hashes stay); "off" keeps it', parseRetention)
     .option('--json', 'print JSON')
     .description("change a forum's settings")
@@ -56,6 +62,9 @@ export function forumsCommand(): Command {
           enablePolicy?: string[];
           policyOverrides?: string;
           retentionDays?: number | 'off';
+          llm?: 'on' | 'off';
+          llmDailyCalls?: number;
+          llmDailyTokens?: number;
           json?: boolean;
         },
       ) => {
@@ -72,6 +81,14 @@ export function forumsCommand(): Command {
               rotateCallbackSecret: opts.rotateCallbackSecret,
               policyOverrides,
               retentionDays: opts.retentionDays === 'off' ? null : opts.retentionDays,
+              llmSettings:
+                opts.llm || opts.llmDailyCalls !== undefined || opts.llmDailyTokens !== undefined
+                  ? {
+                      ...(opts.llm ? { enabled: opts.llm === 'on' } : {}),
+                      ...(opts.llmDailyCalls !== undefined ? { daily_calls: opts.llmDailyCalls } : {}),
+                      ...(opts.llmDailyTokens !== undefined ? { daily_tokens: opts.llmDailyTokens } : {}),
+                    }
+                  : undefined,
             },
             { allowPrivate, actor: 'cli' },
           ),
@@ -84,6 +101,7 @@ export function forumsCommand(): Command {
             callback_disabled_at: forum.callbackDisabledAt?.toISOString() ?? null,
             policy_overrides: forum.policyOverrides,
             retention_days: forum.retentionDays,
+            llm_settings: forum.llmSettings,
             ...(opts.rotateIngestSecret ? { ingest_secret: forum.ingestSecret } : {}),
             ...(opts.rotateCallbackSecret ? { callback_secret: forum.callbackSecret } : {}),
           },
@@ -133,5 +151,11 @@ function parseRetention(value: string): number | 'off' {
   if (value === 'off') return 'off';
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1 || n > 3650) throw new InvalidArgumentError('expected whole days from 1 to 3650, or off');
+  return n;
+}
+
+function wholeNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a whole number, 0 or more');
   return n;
 }

@@ -7,7 +7,23 @@ export interface Config {
   http: { port: number; host: string };
   logLevel: Env['LOG_LEVEL'];
   queuePrefix: string;
-  llm: { apiKey?: string; baseUrl?: string; model: string };
+  llm: {
+    /** Unset: no LLM; Hearth decides with the local scorer alone. */
+    apiKey?: string;
+    baseUrl?: string;
+    model: string;
+    requestsPerMinute: number;
+    timeoutMs: number;
+    /** Retries inside the SDK for 429 (after Retry-After, when short), 5xx and timeouts. */
+    maxRetries: number;
+    concurrency: number;
+    /** A forum's default daily allowance; a forum may set its own. */
+    dailyCalls: number;
+    dailyTokens: number;
+    /** Failures in a row that open the circuit, and how long it stays open. */
+    breakerThreshold: number;
+    breakerCooldownMs: number;
+  };
   callbacks: {
     allowPrivate: boolean;
     /** Time allowed for one callback request. */
@@ -52,7 +68,19 @@ export function configFromEnv(env: Env): Config {
     http: { port: env.PORT, host: env.HOST },
     logLevel: env.LOG_LEVEL,
     queuePrefix: env.HEARTH_QUEUE_PREFIX,
-    llm: { apiKey: env.OPENAI_API_KEY, baseUrl: env.OPENAI_BASE_URL, model: env.HEARTH_LLM_MODEL ?? 'gpt-4o-mini' },
+    llm: {
+      apiKey: env.OPENAI_API_KEY,
+      baseUrl: env.OPENAI_BASE_URL,
+      model: env.HEARTH_LLM_MODEL ?? 'gpt-4o-mini',
+      requestsPerMinute: env.HEARTH_LLM_RPM,
+      timeoutMs: env.HEARTH_LLM_TIMEOUT_MS,
+      maxRetries: 1,
+      concurrency: env.HEARTH_LLM_CONCURRENCY,
+      dailyCalls: env.HEARTH_LLM_DAILY_CALLS,
+      dailyTokens: env.HEARTH_LLM_DAILY_TOKENS,
+      breakerThreshold: 5,
+      breakerCooldownMs: 30_000,
+    },
     callbacks: {
       allowPrivate: env.HEARTH_ALLOW_PRIVATE_CALLBACKS,
       timeoutMs: 10_000,

@@ -14,6 +14,8 @@ export interface DecisionInput {
   scorers: string[];
   timings: Record<string, number>;
   language?: string;
+  /** The LLM's part of the decision, when the post was escalated (see src/llm/judge-post.ts). */
+  llm?: { status: string; reason?: string; model: string; prompt_version: string } & Record<string, unknown>;
 }
 
 export interface RecordedDecision {
@@ -49,6 +51,7 @@ export async function recordDecision(db: Db, input: DecisionInput): Promise<Reco
         scorers: input.scorers,
         timings: input.timings,
         language: input.language ?? null,
+        llm: input.llm ?? null,
       })
       .onConflictDoNothing({ target: [decisions.revisionId, decisions.policySetVersion] })
       .returning();
@@ -74,6 +77,16 @@ export async function recordDecision(db: Db, input: DecisionInput): Promise<Reco
         flagged: inserted.policies.filter((p) => p.flagged).map((p) => ({ policy: p.policy, score: p.score })),
         policy_set_version: inserted.policySetVersion,
         scorers: inserted.scorers,
+        ...(input.llm
+          ? {
+              llm: {
+                status: input.llm.status,
+                reason: input.llm.reason ?? null,
+                model: input.llm.model,
+                prompt_version: input.llm.prompt_version,
+              },
+            }
+          : {}),
         delivery_id: deliveryId,
       },
     });

@@ -4,6 +4,7 @@ import { appendAuditEvent } from '../audit/audit-log.ts';
 import type { Db, DbOrTx } from '../db/client.ts';
 import { type Forum, forums } from '../db/schema/index.ts';
 import { AppError } from '../errors.ts';
+import { llmSettingsSchema } from '../llm/llm-settings.ts';
 import { mergeOverrides, type PolicyOverride, parseForumOverrides } from '../moderation/overrides.ts';
 import { callbackUrlProblem } from '../webhooks/callback-address.ts';
 import { generateSecret } from '../webhooks/standard-webhooks.ts';
@@ -66,6 +67,8 @@ export interface UpdateForumInput {
   policyOverrides?: Record<string, PolicyOverride | null>;
   /** Days to keep post text (1–3650); null keeps it for ever. */
   retentionDays?: number | null;
+  /** Merged into the forum's LLM settings (enabled, daily_calls, daily_tokens); null removes a field. */
+  llmSettings?: Record<string, unknown>;
 }
 
 export async function updateForum(
@@ -86,6 +89,17 @@ export async function updateForum(
       }
     }
     if (input.name !== undefined) changes.name = input.name;
+    if (input.llmSettings) {
+      const [current] = await tx.select({ settings: forums.llmSettings }).from(forums).where(eq(forums.id, id));
+      const merged = Object.fromEntries(Object.entries({ ...current?.settings, ...input.llmSettings }).filter(([, v]) => v !== null));
+      const parsed = llmSettingsSchema.safeParse(merged);
+      if (!parsed.success)
+        throw new AppError(
+          'validation_failed',
+          `LLM settings: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+        );
+      changes.llmSettings = parsed.data;
+    }
     if (input.retentionDays !== undefined) {
       const days = input.retentionDays;
       if (days !== null && (!Number.isInteger(days) || days < 1 || days > 3650)) {
@@ -113,7 +127,13 @@ export async function updateForum(
       type: 'forum_updated',
       actor: opts.actor,
       subjectId: id,
-      payload: { changed, callback_url: row.callbackUrl, policy_overrides: row.policyOverrides, retention_days: row.retentionDays },
+      payload: {
+        changed,
+        callback_url: row.callbackUrl,
+        policy_overrides: row.policyOverrides,
+        retention_days: row.retentionDays,
+        llm_settings: row.llmSettings,
+      },
     });
     return row;
   });

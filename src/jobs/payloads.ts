@@ -1,7 +1,11 @@
 import { z } from 'zod';
+import { actionOrder, type PolicyResult, policyIds } from '../moderation/types.ts';
 
 export const QUEUE_MODERATE = 'moderate';
 export const QUEUE_DELIVER = 'deliver';
+/** Posts whose local scores were uncertain, waiting for the LLM (rate-limited on its own). */
+export const QUEUE_LLM = 'llm';
+export const JOB_JUDGE = 'judge';
 export const JOB_DELIVER = 'deliver';
 export const JOB_SWEEP = 'sweep-pending-deliveries';
 /** Removes post text past each forum's retention period; scheduled on the deliver queue. */
@@ -62,3 +66,25 @@ export const deliverJobSchema = z.object({ deliveryId: z.uuid() });
 export type DeliverJob = z.infer<typeof deliverJobSchema>;
 /** The deliver queue also carries the periodic sweep, which has no payload. */
 export type DeliverQueueData = DeliverJob | Record<string, never>;
+
+/**
+ * A post escalated to the LLM: the moderate job as it came, and the local scorer's result,
+ * which is the verdict if the LLM cannot be had.
+ */
+export const llmJobSchema = z.object({
+  moderate: moderateJobSchema,
+  policySetVersion: z.string(),
+  asked: z.array(z.enum(policyIds)).min(1),
+  local: z.object({
+    verdict: z.object({
+      action: z.enum(actionOrder),
+      urgent: z.boolean(),
+      // Produced by this service's own scorer a moment earlier; its shape is the PolicyResult type.
+      policies: z.array(z.custom<PolicyResult>((v) => typeof v === 'object' && v !== null)),
+    }),
+    scorers: z.array(z.string()),
+    timings: z.record(z.string(), z.number()),
+    language: z.string(),
+  }),
+});
+export type LlmJob = z.infer<typeof llmJobSchema>;

@@ -1,11 +1,12 @@
 import { type JobsOptions, Queue, type QueueOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { CAPPED_EXPONENTIAL } from './backoff.ts';
-import { type DeliverQueueData, type ModerateJob, QUEUE_DELIVER, QUEUE_MODERATE } from './payloads.ts';
+import { type DeliverQueueData, type LlmJob, type ModerateJob, QUEUE_DELIVER, QUEUE_LLM, QUEUE_MODERATE } from './payloads.ts';
 
 export interface Queues {
   moderate: Queue<ModerateJob>;
   deliver: Queue<DeliverQueueData>;
+  llm: Queue<LlmJob>;
   close(): Promise<void>;
 }
 
@@ -42,11 +43,14 @@ export function createQueues(connection: Redis, settings: QueueSettings): Queues
       removeOnFail: { age: 7 * 24 * 3600 },
     },
   });
+  // LLM failures end in a fallback decision inside the job; retries are for database errors.
+  const llm = new Queue<LlmJob>(QUEUE_LLM, { ...base, defaultJobOptions: moderateJobOptions });
   return {
     moderate,
     deliver,
+    llm,
     close: async () => {
-      await Promise.allSettled([moderate.close(), deliver.close()]);
+      await Promise.allSettled([moderate.close(), deliver.close(), llm.close()]);
     },
   };
 }

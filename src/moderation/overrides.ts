@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { thresholdSchema } from '../policies/schema.ts';
+import { bandSchema, thresholdSchema } from '../policies/schema.ts';
 import { type PolicyId, policyIds } from './types.ts';
 
 /**
@@ -11,6 +11,8 @@ export const policyOverrideSchema = z
     enabled: z.boolean().optional(),
     flag_at: z.number().gt(0).max(1).optional(),
     thresholds: z.array(thresholdSchema).min(1).optional(),
+    /** Scores in this band are also judged by the LLM (when one is configured). */
+    uncertain_band: bandSchema.optional(),
   })
   .strict();
 

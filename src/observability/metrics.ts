@@ -56,7 +56,24 @@ export function createMetrics() {
     labelNames: ['outcome'] as const,
     registers: [registry],
   });
-  return { registry, httpRequests, httpDuration, queueDepth, queueOldestAge, jobDuration, decisions, policyFlags, deliveryAttempts };
+  const llmCalls = new Counter({
+    name: 'hearth_llm_judgements_total',
+    help: 'Posts escalated to the LLM, by outcome (judged, cached, failed) and failure reason',
+    labelNames: ['status', 'reason'] as const,
+    registers: [registry],
+  });
+  return {
+    registry,
+    httpRequests,
+    httpDuration,
+    queueDepth,
+    queueOldestAge,
+    jobDuration,
+    decisions,
+    policyFlags,
+    deliveryAttempts,
+    llmCalls,
+  };
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;

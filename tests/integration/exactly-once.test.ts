@@ -67,7 +67,8 @@ describe('exactly one decision and callback per revision', () => {
     if (!job) throw new Error('job missing');
     const process = createModerateProcessor(h.ctx);
     const results = await Promise.all([process(job), process(job), process(job)]);
-    expect(new Set(results.map((r) => r.decision_id)).size).toBe(1);
+    expect(new Set(results.map((r) => r?.decision_id)).size).toBe(1);
+    expect(results[0]?.decision_id).toEqual(expect.any(String));
     await flush();
     const rows = await h.ctx.database.db.select().from(decisions).where(eq(decisions.postId, post.id));
     expect(rows).toHaveLength(1);

@@ -23,6 +23,8 @@ export const decisions = pgTable(
     scorers: jsonb('scorers').$type<string[]>().notNull(),
     timings: jsonb('timings').$type<Record<string, number>>().notNull(),
     language: text('language'),
+    /** The LLM's part, when posts were escalated to it: its judgements, model, prompt version, tokens, or why it failed. */
+    llm: jsonb('llm').$type<Record<string, unknown>>(),
     decidedAt: timestamp('decided_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [

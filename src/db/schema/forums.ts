@@ -11,6 +11,8 @@ export const forums = pgTable('forums', {
   callbackDisabledAt: timestamp('callback_disabled_at', { withTimezone: true }),
   callbackDisabledReason: text('callback_disabled_reason'),
   policyOverrides: jsonb('policy_overrides').$type<Record<string, unknown>>().notNull().default({}),
+  /** `{"enabled"?: boolean, "daily_calls"?: n, "daily_tokens"?: n}`: this forum's use of the LLM scorer. */
+  llmSettings: jsonb('llm_settings').$type<Record<string, unknown>>().notNull().default({}),
   /** Post text older than this many days is purged (decisions, scores and hashes stay); null keeps it. */
   retentionDays: integer('retention_days'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import type { AppContext } from '../../context.ts';
-import { QUEUE_DELIVER, QUEUE_MODERATE } from '../../jobs/payloads.ts';
+import { QUEUE_DELIVER, QUEUE_LLM, QUEUE_MODERATE } from '../../jobs/payloads.ts';
 import type { HttpEnv } from '../env.ts';
 
 const CHECK_TIMEOUT_MS = 1000;
@@ -45,6 +45,7 @@ async function sampleQueues(ctx: AppContext): Promise<void> {
   for (const [name, queue] of [
     [QUEUE_MODERATE, ctx.queues.moderate],
     [QUEUE_DELIVER, ctx.queues.deliver],
+    [QUEUE_LLM, ctx.queues.llm],
   ] as const) {
     const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed', 'prioritized');
     for (const [state, n] of Object.entries(counts)) ctx.metrics.queueDepth.set({ queue: name, state }, n);

@@ -1,0 +1,166 @@
+import { decide } from '../moderation/decide.ts';
+import type { ForumOverrides } from '../moderation/overrides.ts';
+import type { ScoredPost } from '../moderation/score-post.ts';
+import type { PolicyId, Verdict } from '../moderation/types.ts';
+import type { PolicySet } from '../policies/loader.ts';
+import type { CircuitBreaker } from './circuit-breaker.ts';
+import type { JudgementCache } from './judgement-cache.ts';
+import type { DailyBudget, LlmBudget } from './llm-budget.ts';
+import { type LlmAnswer, type LlmClient, LlmFailure, type LlmFailureReason } from './llm-client.ts';
+import type { LlmSettings } from './llm-settings.ts';
+import { mapQuotes } from './map-quotes.ts';
+import { mergeJudgements, uncertainPolicies } from './merge.ts';
+import { buildPrompt, PROMPT_VERSION } from './prompt.ts';
+
+/** What the decision records of the LLM's part: both views, the cost, or why it failed. */
+export interface LlmRecord {
+  status: 'judged' | 'cached' | 'failed';
+  reason?: LlmFailureReason;
+  message?: string;
+  model: string;
+  prompt_version: string;
+  asked: PolicyId[];
+  usage?: { prompt_tokens: number; completion_tokens: number };
+  latency_ms?: number;
+  judgements?: Array<{
+    policy: PolicyId;
+    flagged: boolean;
+    confidence: number;
+    rationale: string;
+    evidence: Array<{ start: number; end: number; text: string }>;
+  }>;
+  /** The local scorer's view before the LLM: action and per-policy scores. */
+  local: { action: Verdict['action']; policies: Array<{ policy: PolicyId; score: number; flagged: boolean }> };
+}
+
+export interface LlmDeps {
+  client: LlmClient;
+  breaker: CircuitBreaker;
+  budget: LlmBudget;
+  cache: JudgementCache;
+  defaults: DailyBudget;
+}
+
+export interface JudgeInput {
+  forumId: string;
+  contentHash: string;
+  post: { body: string; title?: string; quoted?: Array<[number, number]> };
+  replyTo?: string;
+  local: ScoredPost;
+  policySet: PolicySet;
+  overrides: ForumOverrides;
+  settings: LlmSettings;
+}
+
+/**
+ * The policies this post should be escalated for: those whose local score sits in their
+ * uncertain band (the forum's band when it set one) and that the forum has not switched off.
+ */
+export function policiesToAsk(local: ScoredPost, policySet: PolicySet, overrides: ForumOverrides): PolicyId[] {
+  const bands = Object.fromEntries(Object.entries(overrides).flatMap(([p, o]) => (o?.uncertain_band ? [[p, o.uncertain_band]] : [])));
+  return uncertainPolicies(local.verdict.policies, policySet.byId, bands).filter((p) => overrides[p]?.enabled !== false);
+}
+
+/**
+ * Asks the LLM about the uncertain policies and combines its answer with the local verdict
+ * (which it can raise, never lower). Every way the LLM can fail (timeout, 429, 5xx, output
+ * that does not fit the schema, the forum's budget spent, the circuit open) ends the same way:
+ * the local verdict raised to at least review, and the record says why. It never throws for
+ * the LLM's sake, so a post is never lost or stuck on it.
+ */
+export async function judgePost(
+  deps: LlmDeps,
+  input: JudgeInput,
+  asked: PolicyId[],
+): Promise<{ verdict: Verdict; scorers: string[]; llm: LlmRecord }> {
+  const base = {
+    model: deps.client.model,
+    prompt_version: PROMPT_VERSION,
+    asked,
+    local: {
+      action: input.local.verdict.action,
+      policies: input.local.verdict.policies.map((p) => ({ policy: p.policy, score: p.score, flagged: p.flagged })),
+    },
+  };
+  const cacheKey = deps.cache.key({
+    contentHash: input.contentHash,
+    policySetVersion: input.policySet.version,
+    model: deps.client.model,
+    promptVersion: PROMPT_VERSION,
+    asked,
+  });
+  let answer: LlmAnswer | undefined;
+  let status: 'judged' | 'cached' = 'cached';
+  try {
+    answer = await deps.cache.get(cacheKey).catch(() => undefined);
+    if (!answer) {
+      status = 'judged';
+      answer = await call(deps, input, asked);
+      await deps.cache.set(cacheKey, answer).catch(() => {});
+    }
+  } catch (err) {
+    const failure = err instanceof LlmFailure ? err : new LlmFailure('error', (err as Error).message);
+    return {
+      verdict: atLeastReview(input.local.verdict),
+      scorers: input.local.scorers,
+      llm: { ...base, status: 'failed', reason: failure.reason, message: failure.message },
+    };
+  }
+
+  const merged = mergeJudgements(
+    input.local.verdict.policies,
+    answer.judgements,
+    input.policySet.byId,
+    asked,
+    input.post.body,
+    input.overrides,
+  );
+  const verdict = decide(input.policySet.byId, merged, input.overrides);
+  return {
+    verdict,
+    scorers: [...input.local.scorers, `llm:${answer.model}`],
+    llm: {
+      ...base,
+      status,
+      usage: answer.usage,
+      latency_ms: status === 'judged' ? answer.latency_ms : 0,
+      judgements: answer.judgements
+        .filter((j) => asked.includes(j.policy))
+        .map((j) => ({
+          policy: j.policy,
+          flagged: j.flagged,
+          confidence: j.confidence,
+          rationale: j.rationale,
+          evidence: mapQuotes(input.post.body, j.quotes),
+        })),
+    },
+  };
+}
+
+async function call(deps: LlmDeps, input: JudgeInput, asked: PolicyId[]): Promise<LlmAnswer> {
+  if (!deps.breaker.allow()) throw new LlmFailure('circuit_open', 'the LLM endpoint failed repeatedly; calls are paused for a while');
+  const budget = { calls: input.settings.daily_calls ?? deps.defaults.calls, tokens: input.settings.daily_tokens ?? deps.defaults.tokens };
+  if (!(await deps.budget.reserve(input.forumId, budget))) {
+    // Not the endpoint's fault: the breaker's trial slot, if this was it, is given back.
+    deps.breaker.release();
+    throw new LlmFailure(
+      'budget_exhausted',
+      `forum ${input.forumId} has used today's LLM allowance (${budget.calls} calls, ${budget.tokens} tokens)`,
+    );
+  }
+  try {
+    const answer = await deps.client.judge(
+      buildPrompt({ policies: input.policySet.policies, ask: asked, post: input.post, quoted: input.post.quoted, replyTo: input.replyTo }),
+    );
+    deps.breaker.succeeded();
+    await deps.budget.spend(input.forumId, answer.usage.prompt_tokens + answer.usage.completion_tokens).catch(() => {});
+    return answer;
+  } catch (err) {
+    deps.breaker.failed();
+    throw err;
+  }
+}
+
+function atLeastReview(verdict: Verdict): Verdict {
+  return verdict.action === 'allow' ? { ...verdict, action: 'review' } : verdict;
+}
