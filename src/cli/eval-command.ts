@@ -1,9 +1,16 @@
 import { writeFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError } from 'commander';
+import { loadConfig } from '../config/config.ts';
+import { AppError } from '../errors.ts';
+import { readDataset } from '../evaluation/dataset.ts';
 import { renderHtmlReport } from '../evaluation/html-report.ts';
+import { scoreWithLlm } from '../evaluation/llm-eval.ts';
 import { evaluate } from '../evaluation/metrics.ts';
+import { localLlmDeps } from '../llm/local-llm-deps.ts';
+import { createLocalScorer } from '../moderation/local-scorer.ts';
 import { formatEvaluation } from './eval-report.ts';
-import { scoreLabelledFile } from './scoring-input.ts';
+import { progress } from './progress.ts';
+import { loadPolicies, readInput, scoreLabelledFile, sourceName } from './scoring-input.ts';
 
 /** `hearth eval`: scores a labelled dataset and reports per-policy quality, no database needed. */
 export function evalCommand(): Command {
@@ -17,6 +24,10 @@ export function evalCommand(): Command {
     .option('--json', 'print one JSON object instead of the table')
     .option('--html <file>', 'also write a self-contained page with a precision-recall curve and a score histogram per policy')
     .option('--min-f1 <x>', 'exit 1 when macro F1 is below x (for CI)', parseMinF1)
+    .option('--llm', 'also send uncertain posts to the LLM (OPENAI_API_KEY, OPENAI_BASE_URL, HEARTH_LLM_MODEL), as the workers do')
+    .option('--input-price <usd>', 'with --llm: US dollars per million prompt tokens', parsePrice, 0.15)
+    .option('--output-price <usd>', 'with --llm: US dollars per million completion tokens', parsePrice, 0.6)
+    .option('--concurrency <n>', 'with --llm: calls in flight at once', parseConcurrency, 4)
     .addHelpText(
       'after',
       [
@@ -29,22 +40,70 @@ export function evalCommand(): Command {
         '  npx hearth eval --dataset ../shared/datasets/forum-posts.dev.jsonl',
         '  npx hearth eval --dataset labelled.jsonl --policies ./policies --json --min-f1 0.8',
         '  npx hearth eval --dataset labelled.jsonl --html report.html',
+        '  OPENAI_API_KEY=… npx hearth eval --dataset labelled.jsonl --llm --input-price 0.15',
       ].join('\n'),
     )
-    .action(async (opts: { dataset: string; policies?: string; json?: boolean; html?: string; minF1?: number }) => {
-      const { source, policySet, results } = await scoreLabelledFile(opts.dataset, opts.policies);
+    .action(async (opts: EvalOptions) => {
+      const { source, policySet, results, llm } = opts.llm
+        ? await scoreWithTheLlm(opts)
+        : { ...(await scoreLabelledFile(opts.dataset, opts.policies)), llm: undefined };
       const report = evaluate(results);
       if (opts.html) {
         await writeFile(opts.html, renderHtmlReport({ source, policySet, report, results }));
         process.stderr.write(`hearth: wrote ${opts.html}\n`);
       }
-      if (opts.json) process.stdout.write(`${JSON.stringify({ dataset: source, policy_set_version: policySet.version, ...report })}\n`);
-      else process.stdout.write(formatEvaluation(report, { source, policySetVersion: policySet.version }));
+      if (opts.json)
+        process.stdout.write(
+          `${JSON.stringify({ dataset: source, policy_set_version: policySet.version, ...report, ...(llm ? { llm } : {}) })}\n`,
+        );
+      else process.stdout.write(formatEvaluation(report, { source, policySetVersion: policySet.version }, llm));
       if (opts.minF1 !== undefined && report.macro_f1 < opts.minF1) {
         process.stderr.write(`hearth: macro F1 ${report.macro_f1.toFixed(3)} is below --min-f1 ${opts.minF1}\n`);
         process.exitCode = 1;
       }
     });
+}
+
+interface EvalOptions {
+  dataset: string;
+  policies?: string;
+  json?: boolean;
+  html?: string;
+  minF1?: number;
+  llm?: boolean;
+  inputPrice: number;
+  outputPrice: number;
+  concurrency: number;
+}
+
+async function scoreWithTheLlm(opts: EvalOptions) {
+  const config = loadConfig();
+  if (!config.llm.apiKey)
+    throw new AppError('bad_request', '--llm needs OPENAI_API_KEY (and OPENAI_BASE_URL for an endpoint other than OpenAI)');
+  const source = sourceName(opts.dataset);
+  const [content, policySet] = await Promise.all([readInput(opts.dataset), loadPolicies(opts.policies)]);
+  const posts = readDataset(content, source, { labelled: true });
+  const bar = progress(posts.length, `scoring ${source} with ${config.llm.model}`);
+  const scored = await scoreWithLlm(policySet, createLocalScorer(policySet.policies, policySet.model), posts, localLlmDeps(config), {
+    prices: { input: opts.inputPrice, output: opts.outputPrice },
+    concurrency: opts.concurrency,
+    onPost: () => bar.tick(),
+  });
+  bar.done();
+  return { source, policySet, ...scored };
+}
+
+function parsePrice(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0)
+    throw new InvalidArgumentError('expected US dollars per million tokens, such as 0.15');
+  return n;
+}
+
+function parseConcurrency(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 64) throw new InvalidArgumentError('expected a whole number from 1 to 64');
+  return n;
 }
 
 function parseMinF1(value: string): number {

@@ -1,3 +1,4 @@
+import type { LlmEvalSummary } from '../evaluation/llm-eval.ts';
 import type { EvaluationReport, Misclassification } from '../evaluation/metrics.ts';
 import { policyIds } from '../moderation/types.ts';
 
@@ -5,7 +6,11 @@ import { policyIds } from '../moderation/types.ts';
 const width = 80;
 
 /** `hearth eval` for people: a table of figures, then every misclassified post, all within 80 columns. */
-export function formatEvaluation(report: EvaluationReport, about: { source: string; policySetVersion: string }): string {
+export function formatEvaluation(
+  report: EvaluationReport,
+  about: { source: string; policySetVersion: string },
+  llm?: LlmEvalSummary,
+): string {
   const lines: string[] = [];
   lines.push(clip(`${report.posts} posts from ${about.source}`), `policy set ${about.policySetVersion}`, '');
   lines.push(tableRow('policy', ['precision', 'recall', 'F1'], ['tp', 'fp', 'fn', 'tn']));
@@ -33,6 +38,20 @@ export function formatEvaluation(report: EvaluationReport, about: { source: stri
   lines.push(`crisis posts          ${crisis.urgent} of ${crisis.posts} urgent, ${crisis.removed} removed`);
   const time = report.time_per_post_ms;
   lines.push(`time per post         mean ${time.mean.toFixed(3)} ms, p95 ${time.p95.toFixed(3)} ms`);
+  if (llm) {
+    const failed = Object.entries(llm.failed).map(([reason, n]) => `${reason} ${n}`);
+    lines.push(
+      clip(
+        `LLM ${llm.model}    ${llm.escalated} of ${llm.posts} posts escalated (${percent(llm.escalation_rate)}): ${llm.judged} judged, ${llm.cached} cached${failed.length > 0 ? `, failed: ${failed.join(', ')}` : ''}`,
+      ),
+      clip(
+        `LLM tokens            ${llm.usage.prompt_tokens} in, ${llm.usage.completion_tokens} out; mean ${llm.latency_ms.mean} ms a call, max ${llm.latency_ms.max} ms`,
+      ),
+      clip(
+        `LLM cost              $${llm.cost_per_1000_posts.toFixed(4)} per 1,000 posts at $${llm.prices_per_million_tokens.input} / $${llm.prices_per_million_tokens.output} per million tokens in / out`,
+      ),
+    );
+  }
   lines.push(...formatMisses(report.misclassified));
   return `${lines.join('\n')}\n`;
 }

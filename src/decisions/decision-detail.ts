@@ -22,6 +22,8 @@ export interface DecisionDetail extends DecisionSummary {
   policies: PolicyResult[];
   scorers: string[];
   timings: Record<string, number>;
+  /** The LLM's part when the post was escalated: model, prompt version, tokens, its judgements and the local view, or why it failed. */
+  llm: Record<string, unknown> | null;
   post: {
     author: { id: string; name: string | null };
     thread_id: string | null;
@@ -114,6 +116,7 @@ export async function getDecisionDetail(db: DbOrTx, scope: ForumScope, id: strin
     policies,
     scorers: decision.scorers,
     timings: decision.timings,
+    llm: maskedLlm(decision.llm, opts.mask),
     post: {
       author: { id: revision.authorId, name: revision.authorName },
       thread_id: revision.threadId,
@@ -183,5 +186,17 @@ export function reviewView(r: Review): ReviewView {
     note: r.note,
     reviewer: r.reviewer,
     created_at: r.createdAt.toISOString(),
+  };
+}
+
+/** An auditor sees the LLM's verdicts but not the words it quoted, which may be contact details. */
+function maskedLlm(llm: Record<string, unknown> | null, mask: boolean): Record<string, unknown> | null {
+  if (!llm || !mask || !Array.isArray(llm.judgements)) return llm;
+  return {
+    ...llm,
+    judgements: (llm.judgements as Array<{ evidence?: Array<{ text: string }> }>).map((j) => ({
+      ...j,
+      evidence: (j.evidence ?? []).map((e) => ({ ...e, text: maskPersonalData(e.text) })),
+    })),
   };
 }

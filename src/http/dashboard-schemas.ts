@@ -157,6 +157,13 @@ export const decisionDetailSchema = decisionSummarySchema
     policies: z.array(policyResultSchema),
     scorers: z.array(z.string()),
     timings: z.record(z.string(), z.number()),
+    llm: z
+      .record(z.string(), z.unknown())
+      .nullable()
+      .openapi({
+        description:
+          "The LLM's part when the post was escalated: status, reason, model, prompt_version, usage, judgements, and the local view",
+      }),
     post: z.object({
       author: z.object({ id: z.string(), name: z.string().nullable() }),
       thread_id: z.string().nullable(),
@@ -210,6 +217,7 @@ export const decisionDetailSchema = decisionSummarySchema
       ],
       scorers: ['local-rules', 'local-model'],
       timings: { score_ms: 0.6 },
+      llm: null,
       post: {
         author: { id: 'u-9', name: 'Robin' },
         thread_id: 't-120',

@@ -36,8 +36,8 @@ export interface LlmRecord {
 export interface LlmDeps {
   client: LlmClient;
   breaker: CircuitBreaker;
-  budget: LlmBudget;
-  cache: JudgementCache;
+  budget: Pick<LlmBudget, 'reserve' | 'spend'>;
+  cache: Pick<JudgementCache, 'key' | 'get' | 'set'>;
   defaults: DailyBudget;
 }
 

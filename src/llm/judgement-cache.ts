@@ -4,6 +4,22 @@ import type { LlmAnswer } from './llm-client.ts';
 
 const TTL_SECONDS = 7 * 24 * 3600;
 
+export interface CacheKeyParts {
+  contentHash: string;
+  policySetVersion: string;
+  model: string;
+  promptVersion: string;
+  asked: readonly string[];
+}
+
+/** What makes two judgements interchangeable: the same content asked the same questions the same way. */
+export function judgementKey(parts: CacheKeyParts): string {
+  const material = [parts.contentHash, parts.policySetVersion, parts.model, parts.promptVersion, [...parts.asked].sort().join(',')].join(
+    '\0',
+  );
+  return createHash('sha256').update(material).digest('hex');
+}
+
 /**
  * Answers already paid for: the same content, asked the same questions under the same policy
  * set, prompt and model, gets the same judgement without another call (an edit reverted, a
@@ -15,11 +31,8 @@ export class JudgementCache {
     private readonly prefix: string,
   ) {}
 
-  key(parts: { contentHash: string; policySetVersion: string; model: string; promptVersion: string; asked: readonly string[] }): string {
-    const material = [parts.contentHash, parts.policySetVersion, parts.model, parts.promptVersion, [...parts.asked].sort().join(',')].join(
-      '\0',
-    );
-    return `${this.prefix}:llm-cache:${createHash('sha256').update(material).digest('hex')}`;
+  key(parts: CacheKeyParts): string {
+    return `${this.prefix}:llm-cache:${judgementKey(parts)}`;
   }
 
   async get(key: string): Promise<LlmAnswer | undefined> {

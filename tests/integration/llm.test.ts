@@ -1,11 +1,14 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { decisions } from '../../src/db/schema/index.ts';
 import { updateForum } from '../../src/forums/forums.ts';
-import type { JsonBody } from '../support/api.ts';
+import { callApi, type JsonBody } from '../support/api.ts';
 import { eventually } from '../support/eventually.ts';
 import { FakeOpenAI, type FakeRequest } from '../support/fake-openai.ts';
 import { type Harness, samplePost, startHarness } from '../support/harness.ts';
+import { keyFor } from '../support/seed.ts';
 
 /**
  * The LLM cascade end to end: ingest → local scorer → LLM queue → the real openai SDK talking
@@ -104,6 +107,13 @@ describe('with an LLM configured', () => {
       local: { action: expect.any(String) },
     });
 
+    const admin = await keyFor(h.ctx, 'admin');
+    const detail = await callApi(h.app, 'GET', `/v1/decisions/${d.id}`, admin.headers);
+    expect(detail.body.llm).toMatchObject({
+      status: 'judged',
+      judgements: expect.arrayContaining([expect.objectContaining({ policy: 'hostility', flagged: true })]),
+    });
+
     const request = fake.requests.at(-1) as FakeRequest;
     expect(request.response_format?.type).toBe('json_schema');
     const system = request.messages[0]?.content ?? '';
@@ -194,5 +204,43 @@ describe('with an LLM configured', () => {
     const d = await decide('The circuit is open now.');
     expect(d.llm).toMatchObject({ status: 'failed', reason: 'circuit_open' });
     expect(fake.requests.length).toBe(calls);
+  });
+});
+
+describe('hearth eval --llm', () => {
+  function hearth(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+    return new Promise((resolve) => {
+      execFile(process.execPath, ['src/cli/bin.js', ...args], { env: { ...process.env, ...env } }, (err, stdout, stderr) =>
+        resolve({ code: err ? Number(err.code ?? 1) : 0, stdout, stderr }),
+      );
+    });
+  }
+  const fixture = fileURLToPath(new URL('../fixtures/forum-posts.sample.jsonl', import.meta.url));
+
+  it('reports the escalation rate and the cost per 1,000 posts at the given prices', async () => {
+    fake.script = (req) => ({
+      judgements: /liar/i.test(FakeOpenAI.postOf(req)) ? [flag('hostility', ['liar'])] : [],
+      usage: { prompt_tokens: 1000, completion_tokens: 100 },
+    });
+    const before = fake.requests.length;
+    const env = { OPENAI_API_KEY: 'test-key', OPENAI_BASE_URL: fake.url, HEARTH_LLM_MODEL: 'fake-safety-model' };
+    const run = await hearth(['eval', '--dataset', fixture, '--llm', '--input-price', '1', '--output-price', '10', '--json'], env);
+    expect(run.code).toBe(0);
+    const { llm, posts } = JSON.parse(run.stdout);
+    const calls = fake.requests.length - before;
+    expect(llm).toMatchObject({ model: 'fake-safety-model', posts, judged: calls, cached: 0, failed: {} });
+    expect(llm.escalated).toBe(calls);
+    expect(llm.escalation_rate).toBeCloseTo(calls / posts, 10);
+    expect(llm.usage).toEqual({ prompt_tokens: 1000 * calls, completion_tokens: 100 * calls });
+    // (1000 × $1 + 100 × $10) per million tokens = $0.002 a call.
+    expect(llm.cost_per_1000_posts).toBeCloseTo((0.002 * calls * 1000) / posts, 4);
+
+    const table = await hearth(['eval', '--dataset', fixture, '--llm'], env);
+    expect(table.stdout).toMatch(/^LLM fake-safety-model +\d+ of 14 posts escalated/m);
+    expect(table.stdout).toMatch(/^LLM cost +\$\d+\.\d{4} per 1,000 posts/m);
+
+    const keyless = await hearth(['eval', '--dataset', fixture, '--llm'], { OPENAI_API_KEY: '' });
+    expect(keyless.code).toBe(1);
+    expect(keyless.stderr).toMatch(/--llm needs OPENAI_API_KEY/);
   });
 });
