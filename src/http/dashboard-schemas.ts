@@ -157,13 +157,10 @@ export const decisionDetailSchema = decisionSummarySchema
     policies: z.array(policyResultSchema),
     scorers: z.array(z.string()),
     timings: z.record(z.string(), z.number()),
-    llm: z
-      .record(z.string(), z.unknown())
-      .nullable()
-      .openapi({
-        description:
-          "The LLM's part when the post was escalated: status, reason, model, prompt_version, usage, judgements, and the local view",
-      }),
+    llm: z.record(z.string(), z.unknown()).nullable().openapi({
+      description:
+        "The LLM's part when the post was escalated: status, reason, model, prompt_version, usage, judgements, and the local view",
+    }),
     post: z.object({
       author: z.object({ id: z.string(), name: z.string().nullable() }),
       thread_id: z.string().nullable(),
