@@ -7,7 +7,7 @@ import { getForum } from '../src/forums/forums.ts';
 import { type LlmJob, llmJobSchema } from '../src/jobs/payloads.ts';
 import { judgePost } from '../src/llm/judge-post.ts';
 import { llmSettingsSchema } from '../src/llm/llm-settings.ts';
-import { parseForumOverrides } from '../src/moderation/overrides.ts';
+import { parseForumOverrides, restrictTo } from '../src/moderation/overrides.ts';
 import { prepareText } from '../src/moderation/text/prepare-text.ts';
 import { storeDecision } from './store-decision.ts';
 
@@ -23,7 +23,7 @@ export function createLlmProcessor(ctx: AppContext) {
     const { moderate, local, asked, policySetVersion } = parsed.data;
     const forum = await getForum(ctx.database.db, moderate.forumId);
     if (!forum) throw new UnrecoverableError(`forum ${moderate.forumId} no longer exists`);
-    const overrides = parseForumOverrides(forum.policyOverrides);
+    const overrides = restrictTo(parseForumOverrides(forum.policyOverrides), moderate.onlyPolicies);
     const settings = llmSettingsSchema.safeParse(forum.llmSettings);
     const { policySet } = ctx.policies.current();
     const { post } = moderate;

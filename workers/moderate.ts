@@ -5,7 +5,7 @@ import { getForum } from '../src/forums/forums.ts';
 import { JOB_JUDGE, type ModerateJob, moderateJobSchema } from '../src/jobs/payloads.ts';
 import { policiesToAsk } from '../src/llm/judge-post.ts';
 import { llmSettingsSchema } from '../src/llm/llm-settings.ts';
-import { parseForumOverrides } from '../src/moderation/overrides.ts';
+import { parseForumOverrides, restrictTo } from '../src/moderation/overrides.ts';
 import { scorePost } from '../src/moderation/score-post.ts';
 import { storeDecision } from './store-decision.ts';
 
@@ -22,7 +22,7 @@ export function createModerateProcessor(ctx: AppContext) {
     const forum = await getForum(ctx.database.db, data.forumId);
     if (!forum) throw new UnrecoverableError(`forum ${data.forumId} no longer exists`);
 
-    const overrides = parseForumOverrides(forum.policyOverrides);
+    const overrides = restrictTo(parseForumOverrides(forum.policyOverrides), data.onlyPolicies);
     // One read of the set in force: a publication landing mid-job cannot mix two versions.
     const { policySet, scorer } = ctx.policies.current();
     const scored = scorePost(policySet, scorer, data.post, overrides);

@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError } from 'commander';
+import { integrationsSchema } from '../engines/engine.ts';
 import { AppError } from '../errors.ts';
 import { createForum, listForums, updateForum } from '../forums/forums.ts';
 import type { PolicyOverride } from '../moderation/overrides.ts';
@@ -13,15 +14,29 @@ export function forumsCommand(): Command {
     .argument('<id>', 'forum id: lower-case letters, digits, - and _')
     .option('--name <name>', 'display name')
     .option('--callback-url <url>', 'where verdicts are POSTed')
+    .option('--discourse-secret <secret>', "the secret of the forum's Discourse webhook")
+    .option('--mastodon-secret <secret>', "the secret of the server's Mastodon admin webhook")
     .option('--json', 'print JSON')
     .description('create a forum and print its ingest and callback secrets (shown once)')
     .addHelpText('after', '\nExample:\n  npx hearth forums create chronic-pain --callback-url https://forum.example/hearth --json')
-    .action(async (id: string, opts: { name?: string; callbackUrl?: string; json?: boolean }) => {
-      const secrets = await withDatabase(({ db }, allowPrivate) =>
-        createForum(db, { id, name: opts.name, callbackUrl: opts.callbackUrl }, { allowPrivate, actor: 'cli' }),
-      );
-      print({ ...secrets }, Boolean(opts.json));
-    });
+    .action(
+      async (
+        id: string,
+        opts: { name?: string; callbackUrl?: string; discourseSecret?: string; mastodonSecret?: string; json?: boolean },
+      ) => {
+        const integrations = integrationsFromOptions(opts);
+        // Checked before anything is created, so a short secret does not leave half a forum.
+        const checked = integrations ? integrationsSchema.safeParse(integrations) : undefined;
+        if (checked && !checked.success)
+          throw new AppError('validation_failed', checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+        const secrets = await withDatabase(async ({ db }, allowPrivate) => {
+          const created = await createForum(db, { id, name: opts.name, callbackUrl: opts.callbackUrl }, { allowPrivate, actor: 'cli' });
+          if (integrations) await updateForum(db, id, { integrations }, { allowPrivate, actor: 'cli' });
+          return created;
+        });
+        print({ ...secrets }, Boolean(opts.json));
+      },
+    );
 
   forums
     .command('update')
@@ -41,6 +56,12 @@ export function forumsCommand(): Command {
     })
     .option('--llm-daily-calls <n>', 'most LLM calls a day for this forum', wholeNumber)
     .option('--llm-daily-tokens <n>', 'most LLM tokens a day for this forum', wholeNumber)
+    .option('--discourse-secret <secret>', "the secret of this forum's Discourse webhook (Discourse posts to /v1/hooks/discourse/ID)")
+    .option('--discourse-private-messages <mode>', 'restrict (privacy and hostility only), all, or skip')
+    .option('--discourse-url <url>', "the forum's Discourse, for acting on held and removed posts")
+    .option('--discourse-api-key <key>', 'a Discourse API key for a staff user, for flagging and hiding')
+    .option('--discourse-api-user <name>', 'the staff username the API key acts as (default: system)')
+    .option('--mastodon-secret <secret>', "the secret of this server's Mastodon admin webhook (/v1/hooks/mastodon/ID)")
     .option('--retention-days <n>', 'purge post text older than n days (decisions and hashes stay); "off" keeps it', parseRetention)
     .option('--json', 'print JSON')
     .description("change a forum's settings")
@@ -63,6 +84,12 @@ export function forumsCommand(): Command {
           policyOverrides?: string;
           retentionDays?: number | 'off';
           llm?: 'on' | 'off';
+          discourseSecret?: string;
+          discoursePrivateMessages?: string;
+          discourseUrl?: string;
+          discourseApiKey?: string;
+          discourseApiUser?: string;
+          mastodonSecret?: string;
           llmDailyCalls?: number;
           llmDailyTokens?: number;
           json?: boolean;
@@ -81,6 +108,7 @@ export function forumsCommand(): Command {
               rotateCallbackSecret: opts.rotateCallbackSecret,
               policyOverrides,
               retentionDays: opts.retentionDays === 'off' ? null : opts.retentionDays,
+              integrations: integrationsFromOptions(opts),
               llmSettings:
                 opts.llm || opts.llmDailyCalls !== undefined || opts.llmDailyTokens !== undefined
                   ? {
@@ -102,6 +130,7 @@ export function forumsCommand(): Command {
             policy_overrides: forum.policyOverrides,
             retention_days: forum.retentionDays,
             llm_settings: forum.llmSettings,
+            engines: Object.keys(forum.integrations),
             ...(opts.rotateIngestSecret ? { ingest_secret: forum.ingestSecret } : {}),
             ...(opts.rotateCallbackSecret ? { callback_secret: forum.callbackSecret } : {}),
           },
@@ -158,4 +187,27 @@ function wholeNumber(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a whole number, 0 or more');
   return n;
+}
+
+function integrationsFromOptions(opts: {
+  discourseSecret?: string;
+  discoursePrivateMessages?: string;
+  discourseUrl?: string;
+  discourseApiKey?: string;
+  discourseApiUser?: string;
+  mastodonSecret?: string;
+}): Record<string, Record<string, unknown>> | undefined {
+  const discourse = Object.fromEntries(
+    Object.entries({
+      secret: opts.discourseSecret,
+      private_messages: opts.discoursePrivateMessages,
+      base_url: opts.discourseUrl,
+      api_key: opts.discourseApiKey,
+      api_username: opts.discourseApiUser,
+    }).filter(([, v]) => v !== undefined),
+  );
+  const out: Record<string, Record<string, unknown>> = {};
+  if (Object.keys(discourse).length > 0) out.discourse = discourse;
+  if (opts.mastodonSecret !== undefined) out.mastodon = { secret: opts.mastodonSecret };
+  return Object.keys(out).length > 0 ? out : undefined;
 }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { appendAuditEvent } from '../audit/audit-log.ts';
 import type { Db, DbOrTx } from '../db/client.ts';
 import { type Forum, forums } from '../db/schema/index.ts';
+import { integrationsSchema } from '../engines/engine.ts';
 import { AppError } from '../errors.ts';
 import { llmSettingsSchema } from '../llm/llm-settings.ts';
 import { mergeOverrides, type PolicyOverride, parseForumOverrides } from '../moderation/overrides.ts';
@@ -69,6 +70,8 @@ export interface UpdateForumInput {
   retentionDays?: number | null;
   /** Merged into the forum's LLM settings (enabled, daily_calls, daily_tokens); null removes a field. */
   llmSettings?: Record<string, unknown>;
+  /** Per engine, merged into the forum's engine settings (see engines/engine.ts); null removes an engine. */
+  integrations?: Record<string, Record<string, unknown> | null>;
 }
 
 export async function updateForum(
@@ -89,6 +92,22 @@ export async function updateForum(
       }
     }
     if (input.name !== undefined) changes.name = input.name;
+    if (input.integrations) {
+      const [current] = await tx.select({ integrations: forums.integrations }).from(forums).where(eq(forums.id, id));
+      const merged: Record<string, unknown> = { ...current?.integrations };
+      for (const [engine, change] of Object.entries(input.integrations)) {
+        if (change === null) delete merged[engine];
+        else merged[engine] = { ...(merged[engine] as object | undefined), ...change };
+      }
+      const parsed = integrationsSchema.safeParse(merged);
+      if (!parsed.success)
+        throw new AppError(
+          'validation_failed',
+          `engine settings: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+        );
+      for (const url of [parsed.data.discourse?.base_url]) checkCallbackUrl(url, opts.allowPrivate ?? false);
+      changes.integrations = parsed.data;
+    }
     if (input.llmSettings) {
       const [current] = await tx.select({ settings: forums.llmSettings }).from(forums).where(eq(forums.id, id));
       const merged = Object.fromEntries(Object.entries({ ...current?.settings, ...input.llmSettings }).filter(([, v]) => v !== null));
@@ -133,6 +152,8 @@ export async function updateForum(
         policy_overrides: row.policyOverrides,
         retention_days: row.retentionDays,
         llm_settings: row.llmSettings,
+        // Which engines are set up, never their secrets or API keys.
+        engines: Object.keys(row.integrations),
       },
     });
     return row;

@@ -9,6 +9,7 @@ import { observeRequests } from './middleware/observe-requests.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { auditRoutes } from './routes/audit-events.ts';
 import { decisionRoutes } from './routes/decisions.ts';
+import { engineHookRoutes } from './routes/engine-hooks.ts';
 import { ingestRoutes } from './routes/ingest.ts';
 import { operationsRoutes } from './routes/operations.ts';
 import { statsRoutes } from './routes/stats.ts';
@@ -68,6 +69,7 @@ export function createApp(ctx: AppContext) {
 
   app.route('/', operationsRoutes(ctx));
   app.route('/', ingestRoutes(ctx));
+  app.route('/', engineHookRoutes(ctx));
   app.route('/', verdictRoutes(ctx));
   app.route('/', decisionRoutes(ctx));
   app.route('/', auditRoutes(ctx));

@@ -32,7 +32,7 @@ export async function enqueuePost(
   deps: IngestDeps,
   forumId: string,
   post: PostInput,
-  delivery: { webhookId: string; rawBody: string; receivedAt: Date },
+  delivery: { webhookId: string; rawBody: string; receivedAt: Date; onlyPolicies?: ModerateJob['onlyPolicies'] },
 ): Promise<{ accepted: Accepted; job?: Job<ModerateJob>; replayed: boolean }> {
   const bodySha = createHash('sha256').update(delivery.rawBody).digest('hex');
   const key = `${deps.prefix}:webhook-id:${forumId}:${delivery.webhookId}`;
@@ -54,6 +54,7 @@ export async function enqueuePost(
     receivedAt: delivery.receivedAt.toISOString(),
     webhookId: delivery.webhookId,
     post,
+    ...(delivery.onlyPolicies ? { onlyPolicies: delivery.onlyPolicies } : {}),
   };
   const job = await withDeadline(deps.queue.add('moderate', payload, { jobId: id }), deps.timeoutMs);
   const accepted: Accepted = { submission_id: id, status: 'queued' };

@@ -59,6 +59,8 @@ export const moderateJobSchema = z.object({
   receivedAt: z.iso.datetime(),
   webhookId: z.string().optional(),
   post: postSchema,
+  /** Score only these policies (an engine's private messages); crisis signals are always scored. */
+  onlyPolicies: z.array(z.enum(policyIds)).optional(),
 });
 export type ModerateJob = z.infer<typeof moderateJobSchema>;
 

@@ -45,3 +45,17 @@ export function mergeOverrides(current: ForumOverrides, change: Record<string, P
   }
   return parseForumOverrides(next);
 }
+
+/**
+ * Switches off every policy but `only` (an engine's private messages are moderated for
+ * privacy and hostility alone). Crisis signals stay on: a member in crisis in a private
+ * message must still reach a human.
+ */
+export function restrictTo(overrides: ForumOverrides, only: PolicyId[] | undefined): ForumOverrides {
+  if (!only) return overrides;
+  const restricted: ForumOverrides = { ...overrides };
+  for (const policy of policyIds) {
+    if (policy !== 'self_harm' && !only.includes(policy)) restricted[policy] = { ...restricted[policy], enabled: false };
+  }
+  return restricted;
+}

@@ -11,6 +11,11 @@ export const forums = pgTable('forums', {
   callbackDisabledAt: timestamp('callback_disabled_at', { withTimezone: true }),
   callbackDisabledReason: text('callback_disabled_reason'),
   policyOverrides: jsonb('policy_overrides').$type<Record<string, unknown>>().notNull().default({}),
+  /**
+   * Forum engines that send their own webhooks: `{"discourse": {"secret", "private_messages"?,
+   * "base_url"?, "api_key"?, "api_username"?}, "mastodon": {"secret"}}`. Secrets, like the ingest secret.
+   */
+  integrations: jsonb('integrations').$type<Record<string, unknown>>().notNull().default({}),
   /** `{"enabled"?: boolean, "daily_calls"?: n, "daily_tokens"?: n}`: this forum's use of the LLM scorer. */
   llmSettings: jsonb('llm_settings').$type<Record<string, unknown>>().notNull().default({}),
   /** Post text older than this many days is purged (decisions, scores and hashes stay); null keeps it. */

@@ -1,0 +1,1 @@
+ALTER TABLE "forums" ADD COLUMN "integrations" jsonb DEFAULT '{}'::jsonb NOT NULL;
