@@ -1,8 +1,10 @@
 import { and, eq, max, sql } from 'drizzle-orm';
 import { appendAuditEvent } from '../audit/audit-log.ts';
 import type { Db, Tx } from '../db/client.ts';
-import { type Decision, decisions, deliveries, posts, type Revision, revisions } from '../db/schema/index.ts';
+import { type Decision, decisions, deliveries, forums, posts, type Revision, revisions } from '../db/schema/index.ts';
 import { insertDelivery } from '../deliveries/insert-delivery.ts';
+import { discourseActionFor } from '../engines/discourse-actions.ts';
+import { integrationsSchema } from '../engines/engine.ts';
 import type { ModerateJob } from '../jobs/payloads.ts';
 import type { Verdict } from '../moderation/types.ts';
 import { verdictData } from './verdict-payload.ts';
@@ -63,6 +65,18 @@ export async function recordDecision(db: Db, input: DecisionInput): Promise<Reco
       eventType: 'verdict.created',
       payload: { type: 'verdict.created', data: verdictData(inserted) },
     });
+    // A post that came from Discourse is also acted on there, retried like a callback.
+    const [forum] = await tx.select({ integrations: forums.integrations }).from(forums).where(eq(forums.id, job.forumId));
+    const integrations = integrationsSchema.safeParse(forum?.integrations ?? {});
+    const engineAction = integrations.success ? discourseActionFor(inserted, job.post, integrations.data) : undefined;
+    const engineDeliveryId = engineAction
+      ? await insertDelivery(tx, {
+          forumId: inserted.forumId,
+          decisionId: inserted.id,
+          eventType: 'discourse.action',
+          payload: { type: 'discourse.action', data: { post_id: job.post.id, ...engineAction } },
+        })
+      : null;
     await appendAuditEvent(tx, {
       forumId: job.forumId,
       type: 'decided',
@@ -88,9 +102,14 @@ export async function recordDecision(db: Db, input: DecisionInput): Promise<Reco
             }
           : {}),
         delivery_id: deliveryId,
+        ...(engineAction ? { discourse_action: engineAction.action, discourse_delivery_id: engineDeliveryId } : {}),
       },
     });
-    return { decision: inserted, created: true, pendingDeliveryIds: deliveryId ? [deliveryId] : [] };
+    return {
+      decision: inserted,
+      created: true,
+      pendingDeliveryIds: [deliveryId, engineDeliveryId].filter((id): id is string => id !== null),
+    };
   });
 }
 

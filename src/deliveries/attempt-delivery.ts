@@ -2,6 +2,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { appendAuditEvent } from '../audit/audit-log.ts';
 import type { Db } from '../db/client.ts';
 import { deliveries, deliveryAttempts, forums } from '../db/schema/index.ts';
+import { integrationsSchema } from '../engines/engine.ts';
 import { postJson } from '../webhooks/post-json.ts';
 import { signedHeaders } from '../webhooks/standard-webhooks.ts';
 
@@ -38,23 +39,23 @@ export async function attemptDelivery(db: Db, deliveryId: string, opts: AttemptO
   if (row?.delivery.status !== 'pending') return { outcome: 'skipped' };
   const { delivery, forum } = row;
 
-  if (!forum.callbackUrl || forum.callbackDisabledAt) {
+  const target = targetOf(delivery, forum);
+  if ('cancel' in target) {
     await db
       .update(deliveries)
-      .set({ status: 'cancelled', completedAt: new Date(), lastError: 'forum callback disabled or removed' })
+      .set({ status: 'cancelled', completedAt: new Date(), lastError: target.cancel })
       .where(and(eq(deliveries.id, deliveryId), eq(deliveries.status, 'pending')));
     return { outcome: 'cancelled' };
   }
 
   const attempt = delivery.attempts + 1;
   const lastAttempt = attempt >= opts.maxAttempts;
-  const body = JSON.stringify(delivery.payload);
   const startedAt = new Date();
   let statusCode: number | undefined;
   let error: string | undefined;
   let latencyMs = 0;
   try {
-    const res = await postJson(forum.callbackUrl, body, { ...signedHeaders(forum.callbackSecret, delivery.webhookId, body) }, opts);
+    const res = await postJson(target.url, target.body, target.headers, opts);
     statusCode = res.status;
     latencyMs = res.latencyMs;
   } catch (err) {
@@ -63,7 +64,8 @@ export async function attemptDelivery(db: Db, deliveryId: string, opts: AttemptO
   }
 
   const ok = statusCode !== undefined && statusCode >= 200 && statusCode < 300;
-  const gone = statusCode === 410;
+  // Only the forum's own endpoint can say its callback is gone.
+  const gone = statusCode === 410 && target.isCallback;
   const outcome: AttemptOutcome = ok ? 'succeeded' : gone ? 'gone' : lastAttempt ? 'failed' : 'retry';
   if (!ok && !error) error = `HTTP ${statusCode}`;
 
@@ -111,4 +113,28 @@ export async function attemptDelivery(db: Db, deliveryId: string, opts: AttemptO
     }
   });
   return { outcome, attempt, statusCode, error };
+}
+
+type Target = { url: string; body: string; headers: Record<string, string>; isCallback: boolean } | { cancel: string };
+
+/**
+ * Where a delivery goes: a verdict to the forum's callback URL, signed with its callback
+ * secret; a Discourse action to the forum's Discourse API as its staff user.
+ */
+function targetOf(delivery: typeof deliveries.$inferSelect, forum: typeof forums.$inferSelect): Target {
+  if (delivery.eventType === 'discourse.action') {
+    const settings = integrationsSchema.safeParse(forum.integrations);
+    const discourse = settings.success ? settings.data.discourse : undefined;
+    if (!discourse?.base_url || !discourse.api_key) return { cancel: 'the forum no longer has a Discourse URL and API key' };
+    const data = delivery.payload.data as { request?: unknown } | undefined;
+    return {
+      url: `${discourse.base_url.replace(/\/+$/, '')}/post_actions.json`,
+      body: JSON.stringify(data?.request ?? {}),
+      headers: { 'Api-Key': discourse.api_key, 'Api-Username': discourse.api_username ?? 'system' },
+      isCallback: false,
+    };
+  }
+  if (!forum.callbackUrl || forum.callbackDisabledAt) return { cancel: 'forum callback disabled or removed' };
+  const body = JSON.stringify(delivery.payload);
+  return { url: forum.callbackUrl, body, headers: { ...signedHeaders(forum.callbackSecret, delivery.webhookId, body) }, isCallback: true };
 }

@@ -6,7 +6,8 @@ import { deliveries, forums } from '../db/schema/index.ts';
 export interface NewDelivery {
   forumId: string;
   decisionId: string;
-  eventType: 'verdict.created' | 'verdict.updated';
+  /** verdict.*: a signed callback to the forum; discourse.action: a request to the forum's Discourse API. */
+  eventType: 'verdict.created' | 'verdict.updated' | 'discourse.action';
   payload: Record<string, unknown>;
   redeliveryOf?: string;
 }
@@ -17,11 +18,13 @@ export interface NewDelivery {
  * caller queues the id after commit; the deliver sweep catches any it could not.
  */
 export async function insertDelivery(tx: Tx, delivery: NewDelivery): Promise<string | null> {
-  const [forum] = await tx
-    .select({ callbackUrl: forums.callbackUrl, disabledAt: forums.callbackDisabledAt })
-    .from(forums)
-    .where(eq(forums.id, delivery.forumId));
-  if (!forum?.callbackUrl || forum.disabledAt) return null;
+  if (delivery.eventType !== 'discourse.action') {
+    const [forum] = await tx
+      .select({ callbackUrl: forums.callbackUrl, disabledAt: forums.callbackDisabledAt })
+      .from(forums)
+      .where(eq(forums.id, delivery.forumId));
+    if (!forum?.callbackUrl || forum.disabledAt) return null;
+  }
   const id = randomUUID();
   await tx.insert(deliveries).values({
     id,

@@ -7,6 +7,7 @@ import { hmacSha256Matches } from '../../src/engines/engine.ts';
 import { updateForum } from '../../src/forums/forums.ts';
 import { eventually } from '../support/eventually.ts';
 import { type Harness, startHarness } from '../support/harness.ts';
+import { Receiver } from '../support/receiver.ts';
 
 /** Real engine payloads (fictional content) with their real signatures, sent byte for byte. */
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/webhooks/${name}`, import.meta.url), 'utf8');
@@ -184,5 +185,64 @@ describe('Mastodon admin webhooks', () => {
     const account = '{"event":"account.created","created_at":"2026-11-20T14:05:00.812Z","object":{"id":"1"}}';
     const res = await send('mastodon', account, { 'X-Hub-Signature': sign(account, mastodonSecret) });
     expect(res.status).toBe(200);
+  });
+});
+
+describe('acting back on Discourse', () => {
+  it('flags a held post into the review queue and hides a removed one, through the API, retried like callbacks', async () => {
+    const discourse = await new Receiver([500]).start();
+    try {
+      const base = discourse.url.replace(/\/hearth$/, '');
+      await h.ctx.database
+        .sql`insert into forums (id, name, ingest_secret, callback_secret) values ('disco', 'disco', 'whsec_x', 'whsec_y')`;
+      await updateForum(
+        h.ctx.database.db,
+        'disco',
+        {
+          integrations: { discourse: { secret: discourseSecret, base_url: base, api_key: 'test-api-key', api_username: 'hearth-bot' } },
+          // This forum holds whatever it flags for unsafe advice.
+          policyOverrides: { unsafe_medical_advice: { thresholds: [{ min: 0.5, action: 'hold' }] } },
+        },
+        { actor: 'test', allowPrivate: true },
+      );
+      const body = fixture('discourse.post_created.body.json');
+      expect((await send('discourse', body, headersOf('discourse.post_created.headers.json'), 'disco')).status).toBe(202);
+      // The first call fails (500); the retry gets through.
+      const [failed, flagged] = await discourse.waitForCalls(2);
+      expect(failed?.status).toBe(500);
+      expect(flagged?.path).toBe('/post_actions.json');
+      expect(flagged?.headers['api-key']).toBe('test-api-key');
+      expect(flagged?.headers['api-username']).toBe('hearth-bot');
+      expect(JSON.parse(flagged?.body ?? '{}')).toMatchObject({
+        id: 48213,
+        post_action_type_id: 7,
+        flag_topic: false,
+        message: expect.stringMatching(/^Hearth held this post for review\. unsafe_medical_advice/),
+      });
+
+      // Now the forum removes instead: the next post is flagged with take_action, which hides it.
+      await updateForum(
+        h.ctx.database.db,
+        'disco',
+        { policyOverrides: { unsafe_medical_advice: { thresholds: [{ min: 0.5, action: 'remove' }] } } },
+        { actor: 'test' },
+      );
+      const another = JSON.parse(body);
+      another.post.id = 48300;
+      const anotherBody = JSON.stringify(another);
+      const headers = {
+        ...headersOf('discourse.post_created.headers.json'),
+        'X-Discourse-Event-Id': '92000',
+        'X-Discourse-Event-Signature': sign(anotherBody, discourseSecret),
+      };
+      expect((await send('discourse', anotherBody, headers, 'disco')).status).toBe(202);
+      const [, , hidden] = await discourse.waitForCalls(3);
+      expect(JSON.parse(hidden?.body ?? '{}')).toEqual({ id: 48300, post_action_type_id: 4, flag_topic: false, take_action: true });
+      const [row] = await h.ctx.database
+        .sql`select count(*)::int as n from deliveries where forum_id = 'disco' and event_type = 'discourse.action' and status = 'succeeded'`;
+      expect(row?.n).toBe(2);
+    } finally {
+      await discourse.stop();
+    }
   });
 });

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { eventually } from './eventually.ts';
 
 export interface ReceivedCall {
+  path: string;
   headers: IncomingHttpHeaders;
   body: string;
   status: number;
@@ -26,7 +27,13 @@ export class Receiver {
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
         const status = this.statuses.shift() ?? 200;
-        this.calls.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), status, at: Date.now() });
+        this.calls.push({
+          path: req.url ?? '',
+          headers: req.headers,
+          body: Buffer.concat(chunks).toString('utf8'),
+          status,
+          at: Date.now(),
+        });
         res.writeHead(status, { 'content-type': 'application/json' }).end('{}');
       });
     });
