@@ -11,7 +11,7 @@ import { CircuitBreaker } from './llm/circuit-breaker.ts';
 import type { LlmDeps } from './llm/judge-post.ts';
 import { JudgementCache } from './llm/judgement-cache.ts';
 import { LlmBudget } from './llm/llm-budget.ts';
-import { createLlmClient } from './llm/llm-client.ts';
+import { clientOptions, createLlmClient } from './llm/llm-client.ts';
 import type { LocalScorer } from './moderation/local-scorer.ts';
 import { createLogger, type Logger } from './observability/logger.ts';
 import { createMetrics, type Metrics } from './observability/metrics.ts';
@@ -127,13 +127,7 @@ function readyWithin(redis: Redis, ms: number): Promise<void> {
 function createLlmDeps(config: Config, redis: Redis): LlmDeps {
   const { llm } = config;
   return {
-    client: createLlmClient({
-      apiKey: llm.apiKey ?? '',
-      baseUrl: llm.baseUrl,
-      model: llm.model,
-      timeoutMs: llm.timeoutMs,
-      maxRetries: llm.maxRetries,
-    }),
+    client: createLlmClient(clientOptions(llm)),
     breaker: new CircuitBreaker(llm.breakerThreshold, llm.breakerCooldownMs),
     budget: new LlmBudget(redis, config.queuePrefix),
     cache: new JudgementCache(redis, config.queuePrefix),

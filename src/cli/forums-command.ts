@@ -84,16 +84,10 @@ export function forumsCommand(): Command {
           policyOverrides?: string;
           retentionDays?: number | 'off';
           llm?: 'on' | 'off';
-          discourseSecret?: string;
-          discoursePrivateMessages?: string;
-          discourseUrl?: string;
-          discourseApiKey?: string;
-          discourseApiUser?: string;
-          mastodonSecret?: string;
           llmDailyCalls?: number;
           llmDailyTokens?: number;
           json?: boolean;
-        },
+        } & EngineOptions,
       ) => {
         const policyOverrides = overridesFromOptions(opts);
         const forum = await withDatabase(({ db }, allowPrivate) =>
@@ -189,14 +183,17 @@ function wholeNumber(value: string): number {
   return n;
 }
 
-function integrationsFromOptions(opts: {
+/** The engine flags of forums create and update. */
+interface EngineOptions {
   discourseSecret?: string;
   discoursePrivateMessages?: string;
   discourseUrl?: string;
   discourseApiKey?: string;
   discourseApiUser?: string;
   mastodonSecret?: string;
-}): Record<string, Record<string, unknown>> | undefined {
+}
+
+function integrationsFromOptions(opts: EngineOptions): Record<string, Record<string, unknown>> | undefined {
   const discourse = Object.fromEntries(
     Object.entries({
       secret: opts.discourseSecret,

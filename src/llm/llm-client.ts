@@ -44,6 +44,17 @@ export interface LlmClientOptions {
   maxRetries: number;
 }
 
+/** The client settings from the deployment's config (`Config['llm']`, apiKey set). */
+export function clientOptions(llm: {
+  apiKey?: string;
+  baseUrl?: string;
+  model: string;
+  timeoutMs: number;
+  maxRetries: number;
+}): LlmClientOptions {
+  return { apiKey: llm.apiKey ?? '', baseUrl: llm.baseUrl, model: llm.model, timeoutMs: llm.timeoutMs, maxRetries: llm.maxRetries };
+}
+
 export interface LlmClient {
   readonly model: string;
   judge(messages: ChatMessage[]): Promise<LlmAnswer>;

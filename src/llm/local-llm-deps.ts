@@ -2,7 +2,7 @@ import type { Config } from '../config/config.ts';
 import { CircuitBreaker } from './circuit-breaker.ts';
 import type { LlmDeps } from './judge-post.ts';
 import { judgementKey } from './judgement-cache.ts';
-import { createLlmClient, type LlmAnswer } from './llm-client.ts';
+import { clientOptions, createLlmClient, type LlmAnswer } from './llm-client.ts';
 
 /**
  * LLM parts for one command-line run (`hearth eval --llm`): no budget (the run is the
@@ -12,13 +12,7 @@ export function localLlmDeps(config: Config): LlmDeps {
   const { llm } = config;
   const answers = new Map<string, LlmAnswer>();
   return {
-    client: createLlmClient({
-      apiKey: llm.apiKey ?? '',
-      baseUrl: llm.baseUrl,
-      model: llm.model,
-      timeoutMs: llm.timeoutMs,
-      maxRetries: llm.maxRetries,
-    }),
+    client: createLlmClient(clientOptions(llm)),
     breaker: new CircuitBreaker(llm.breakerThreshold, llm.breakerCooldownMs),
     budget: { reserve: async () => true, spend: async () => {} },
     cache: {

@@ -1,15 +1,14 @@
 import { createHash } from 'node:crypto';
 import { OpenAPIHono, z } from '@hono/zod-openapi';
-import { bodyLimit } from 'hono/body-limit';
 import type { AppContext } from '../../context.ts';
 import { integrationsSchema } from '../../engines/engine.ts';
 import { engines } from '../../engines/index.ts';
 import { AppError } from '../../errors.ts';
-import { forumIdSchema } from '../../forums/forums.ts';
 import { enqueuePost } from '../../ingest/enqueue-post.ts';
 import { postSchema } from '../../jobs/payloads.ts';
 import type { HttpEnv } from '../env.ts';
-import { errorBody, errorBodySchema } from '../error-body.ts';
+import { errorBodySchema } from '../error-body.ts';
+import { forumForIngest, ingestBodyLimit, ingestDeps } from '../forum-ingest.ts';
 import { acceptedSchema } from '../schemas.ts';
 
 const ignoredSchema = z.object({ status: z.literal('ignored'), reason: z.string() }).openapi('IgnoredEvent');
@@ -52,73 +51,55 @@ export function engineHookRoutes(ctx: AppContext) {
     },
   });
 
-  app.post(
-    '/v1/hooks/:engine/:forumId',
-    bodyLimit({
-      maxSize: ctx.config.ingest.maxBodyBytes,
-      onError: (c) =>
-        c.json(errorBody('payload_too_large', `body exceeds ${ctx.config.ingest.maxBodyBytes} bytes`, c.get('requestId')), 413),
-    }),
-    async (c) => {
-      const receivedAt = new Date();
-      const adapter = engines[c.req.param('engine')];
-      if (!adapter)
-        throw new AppError('not_found', `no engine ${c.req.param('engine')}; Hearth takes ${Object.keys(engines).join(' and ')} webhooks`);
-      const forumId = c.req.param('forumId');
-      if (!forumIdSchema.safeParse(forumId).success) throw new AppError('forum_not_found', 'no forum has that id');
-      const forum = await ctx.forums.get(forumId).catch((err: unknown) => {
-        throw new AppError('unavailable', 'forum lookup failed; retry later', { cause: err });
-      });
-      if (!forum) throw new AppError('forum_not_found', `forum ${forumId} does not exist`);
-      const integrations = integrationsSchema.safeParse(forum.integrations);
-      const secret = integrations.success ? adapter.secretOf(integrations.data) : undefined;
-      if (!secret || !integrations.success) {
-        throw new AppError(
-          'invalid_signature',
-          `forum ${forumId} has no ${adapter.name} secret; set one with npx hearth forums update ${forumId} --${adapter.name}-secret …`,
-        );
-      }
-
-      const rawBody = await c.req.text();
-      const header = (name: string) => c.req.header(name);
-      if (!adapter.verify(header, rawBody, secret))
-        throw new AppError('invalid_signature', `the ${adapter.name} signature does not match the body`);
-      let json: unknown;
-      try {
-        json = JSON.parse(rawBody);
-      } catch {
-        throw new AppError('invalid_json', 'body is not valid JSON');
-      }
-      let event: ReturnType<typeof adapter.parse>;
-      try {
-        event = adapter.parse(header, json, integrations.data);
-      } catch (err) {
-        throw new AppError('validation_failed', (err as Error).message);
-      }
-      if (event.kind === 'ignored') return c.json({ status: 'ignored' as const, reason: event.reason }, 200);
-      // Checked by the same schema as posts sent to the generic endpoint.
-      const post = postSchema.safeParse(event.post);
-      if (!post.success) {
-        throw new AppError(
-          'validation_failed',
-          `the ${adapter.name} post cannot be moderated: ${post.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
-        );
-      }
-      const webhookId = event.eventId ?? `${adapter.name}:${createHash('sha256').update(rawBody).digest('hex')}`;
-      const { accepted } = await enqueuePost(
-        {
-          queue: ctx.queues.moderate,
-          redis: ctx.redis,
-          prefix: ctx.config.queuePrefix,
-          timeoutMs: ctx.config.ingest.queueTimeoutMs,
-          webhookIdTtlSeconds: ctx.config.ingest.webhookIdTtlSeconds,
-        },
-        forumId,
-        post.data,
-        { webhookId, rawBody, receivedAt, onlyPolicies: event.onlyPolicies },
+  app.post('/v1/hooks/:engine/:forumId', ingestBodyLimit(ctx), async (c) => {
+    const receivedAt = new Date();
+    const adapter = engines[c.req.param('engine')];
+    if (!adapter)
+      throw new AppError('not_found', `no engine ${c.req.param('engine')}; Hearth takes ${Object.keys(engines).join(' and ')} webhooks`);
+    const forumId = c.req.param('forumId');
+    const forum = await forumForIngest(ctx, forumId);
+    const integrations = integrationsSchema.safeParse(forum.integrations);
+    const secret = integrations.success ? adapter.secretOf(integrations.data) : undefined;
+    if (!secret || !integrations.success) {
+      throw new AppError(
+        'invalid_signature',
+        `forum ${forumId} has no ${adapter.name} secret; set one with npx hearth forums update ${forumId} --${adapter.name}-secret …`,
       );
-      return c.json(accepted, 202);
-    },
-  );
+    }
+
+    const rawBody = await c.req.text();
+    const header = (name: string) => c.req.header(name);
+    if (!adapter.verify(header, rawBody, secret))
+      throw new AppError('invalid_signature', `the ${adapter.name} signature does not match the body`);
+    let json: unknown;
+    try {
+      json = JSON.parse(rawBody);
+    } catch {
+      throw new AppError('invalid_json', 'body is not valid JSON');
+    }
+    let event: ReturnType<typeof adapter.parse>;
+    try {
+      event = adapter.parse(header, json, integrations.data);
+    } catch (err) {
+      throw new AppError('validation_failed', (err as Error).message);
+    }
+    if (event.kind === 'ignored') return c.json({ status: 'ignored' as const, reason: event.reason }, 200);
+    // Checked by the same schema as posts sent to the generic endpoint.
+    const post = postSchema.safeParse(event.post);
+    if (!post.success) {
+      throw new AppError(
+        'validation_failed',
+        `the ${adapter.name} post cannot be moderated: ${post.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+      );
+    }
+    const webhookId = event.eventId ?? `${adapter.name}:${createHash('sha256').update(rawBody).digest('hex')}`;
+    const { accepted } = await enqueuePost(ingestDeps(ctx), forumId, post.data, {
+      webhookId,
+      rawBody,
+      receivedAt,
+      onlyPolicies: event.onlyPolicies,
+    });
+    return c.json(accepted, 202);
+  });
   return app;
 }

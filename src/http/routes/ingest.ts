@@ -1,15 +1,14 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { bodyLimit } from 'hono/body-limit';
 import type { AppContext } from '../../context.ts';
 import { findVerdictForSubmission } from '../../decisions/latest-verdict.ts';
 import type { VerdictData } from '../../decisions/verdict-payload.ts';
 import { AppError } from '../../errors.ts';
-import { forumIdSchema } from '../../forums/forums.ts';
 import { enqueuePost } from '../../ingest/enqueue-post.ts';
 import { postSchema } from '../../jobs/payloads.ts';
 import { verify } from '../../webhooks/standard-webhooks.ts';
 import type { HttpEnv } from '../env.ts';
-import { errorBody, errorBodySchema } from '../error-body.ts';
+import { errorBodySchema } from '../error-body.ts';
+import { forumForIngest, ingestBodyLimit, ingestDeps } from '../forum-ingest.ts';
 import { acceptedSchema, forumParams, signatureHeaders, verdictSchema, waitQuery } from '../schemas.ts';
 
 const signatureProblems = {
@@ -57,68 +56,44 @@ export function ingestRoutes(ctx: AppContext) {
     },
   });
 
-  app.post(
-    '/v1/forums/:forumId/posts',
-    bodyLimit({
-      maxSize: ctx.config.ingest.maxBodyBytes,
-      onError: (c) =>
-        c.json(errorBody('payload_too_large', `body exceeds ${ctx.config.ingest.maxBodyBytes} bytes`, c.get('requestId')), 413),
-    }),
-    async (c) => {
-      const receivedAt = new Date();
-      const query = waitQuery.safeParse(c.req.query());
-      if (!query.success) throw new AppError('validation_failed', 'wait must be an integer from 0 to 10000 (milliseconds)');
-      const forumId = c.req.param('forumId');
-      // An id that no forum can have is unknown without asking the database.
-      if (!forumIdSchema.safeParse(forumId).success) throw new AppError('forum_not_found', 'no forum has that id');
-      const forum = await ctx.forums.get(forumId).catch((err: unknown) => {
-        throw new AppError('unavailable', 'forum lookup failed; retry later', { cause: err });
+  app.post('/v1/forums/:forumId/posts', ingestBodyLimit(ctx), async (c) => {
+    const receivedAt = new Date();
+    const query = waitQuery.safeParse(c.req.query());
+    if (!query.success) throw new AppError('validation_failed', 'wait must be an integer from 0 to 10000 (milliseconds)');
+    const forumId = c.req.param('forumId');
+    const forum = await forumForIngest(ctx, forumId);
+
+    const rawBody = await c.req.text();
+    const webhookId = c.req.header('webhook-id');
+    const failure = verify(
+      forum.ingestSecret,
+      { id: webhookId, timestamp: c.req.header('webhook-timestamp'), signature: c.req.header('webhook-signature') },
+      rawBody,
+    );
+    if (failure || !webhookId) throw new AppError('invalid_signature', signatureProblems[failure ?? 'missing_headers']);
+
+    let json: unknown;
+    try {
+      json = JSON.parse(rawBody);
+    } catch {
+      throw new AppError('invalid_json', 'body is not valid JSON');
+    }
+    const post = postSchema.safeParse(json);
+    if (!post.success) {
+      const details = post.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+      throw new AppError('validation_failed', `invalid post: ${details.map((d) => `${d.path || '(body)'}: ${d.message}`).join('; ')}`, {
+        details,
       });
-      if (!forum) throw new AppError('forum_not_found', `forum ${forumId} does not exist`);
+    }
 
-      const rawBody = await c.req.text();
-      const webhookId = c.req.header('webhook-id');
-      const failure = verify(
-        forum.ingestSecret,
-        { id: webhookId, timestamp: c.req.header('webhook-timestamp'), signature: c.req.header('webhook-signature') },
-        rawBody,
-      );
-      if (failure || !webhookId) throw new AppError('invalid_signature', signatureProblems[failure ?? 'missing_headers']);
-
-      let json: unknown;
-      try {
-        json = JSON.parse(rawBody);
-      } catch {
-        throw new AppError('invalid_json', 'body is not valid JSON');
-      }
-      const post = postSchema.safeParse(json);
-      if (!post.success) {
-        const details = post.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
-        throw new AppError('validation_failed', `invalid post: ${details.map((d) => `${d.path || '(body)'}: ${d.message}`).join('; ')}`, {
-          details,
-        });
-      }
-
-      const { accepted, job } = await enqueuePost(
-        {
-          queue: ctx.queues.moderate,
-          redis: ctx.redis,
-          prefix: ctx.config.queuePrefix,
-          timeoutMs: ctx.config.ingest.queueTimeoutMs,
-          webhookIdTtlSeconds: ctx.config.ingest.webhookIdTtlSeconds,
-        },
-        forumId,
-        post.data,
-        { webhookId, rawBody, receivedAt },
-      );
-      const waitMs = query.data.wait ?? 0;
-      if (waitMs > 0) {
-        const verdict = await waitForVerdict(ctx, accepted.submission_id, job?.id ? job : undefined, waitMs);
-        if (verdict) return c.json(verdict, 200);
-      }
-      return c.json(accepted, 202);
-    },
-  );
+    const { accepted, job } = await enqueuePost(ingestDeps(ctx), forumId, post.data, { webhookId, rawBody, receivedAt });
+    const waitMs = query.data.wait ?? 0;
+    if (waitMs > 0) {
+      const verdict = await waitForVerdict(ctx, accepted.submission_id, job?.id ? job : undefined, waitMs);
+      if (verdict) return c.json(verdict, 200);
+    }
+    return c.json(accepted, 202);
+  });
   return app;
 }
 
