@@ -244,6 +244,8 @@ describe('commands over stored decisions', () => {
     expect(refused.stderr).toMatch(/nothing was published/);
     expect(refused.stderr).not.toMatch(noStackTrace);
 
+    // Read before publishing: the workers switch within a refresh (100 ms here) of it.
+    const repositoryVersion = h.ctx.policySet.version;
     const run = await hearth(['publish', '--policies', draft, '--message', 'hostility: review from 0.3', '--author', 'pat', '--json'], env);
     expect(run.code).toBe(0);
     const publication = JSON.parse(run.stdout);
@@ -254,7 +256,7 @@ describe('commands over stored decisions', () => {
       message: 'hostility: review from 0.3',
       forums: 1,
     });
-    expect(publication.version).not.toBe(h.ctx.policySet.version);
+    expect(publication.version).not.toBe(repositoryVersion);
     const [event] = await h.ctx.database.sql`select actor, payload from audit_events where type = 'policy_published'`;
     expect(event).toMatchObject({ actor: 'cli:pat', payload: { version: publication.version, message: 'hostility: review from 0.3' } });
 
