@@ -26,7 +26,8 @@ interface RememberedWebhook {
 
 /**
  * Queues a verified post for moderation, touching only Redis. A repeated `webhook-id` gets
- * its first answer back; repeated content gets the same job id, which BullMQ absorbs.
+ * its first answer back, also when the two arrive at once; repeated content gets the same job
+ * id, which BullMQ absorbs.
  */
 export async function enqueuePost(
   deps: IngestDeps,
@@ -36,17 +37,25 @@ export async function enqueuePost(
 ): Promise<{ accepted: Accepted; job?: Job<ModerateJob>; replayed: boolean }> {
   const bodySha = createHash('sha256').update(delivery.rawBody).digest('hex');
   const key = `${deps.prefix}:webhook-id:${forumId}:${delivery.webhookId}`;
-  const remembered = await withDeadline(deps.redis.get(key), deps.timeoutMs);
-  if (remembered) {
-    const prior = JSON.parse(remembered) as RememberedWebhook;
+  const hash = contentHash(post);
+  const id = submissionId(forumId, post.id, hash);
+  const accepted: Accepted = { submission_id: id, status: 'queued' };
+  const memo: RememberedWebhook = { answer: accepted, body_sha256: bodySha };
+
+  // The webhook-id is claimed before anything is queued, in one atomic SET NX: of two
+  // requests racing with one id, exactly one queues; the other gets its answer back, or a
+  // conflict when its body differs. The answer can be given up front because the submission
+  // id is derived from the content.
+  const claimed = await withDeadline(deps.redis.set(key, JSON.stringify(memo), 'EX', deps.webhookIdTtlSeconds, 'NX'), deps.timeoutMs);
+  if (claimed === null) {
+    const remembered = await withDeadline(deps.redis.get(key), deps.timeoutMs);
+    const prior = remembered ? (JSON.parse(remembered) as RememberedWebhook) : memo;
     if (prior.body_sha256 !== bodySha) {
       throw new AppError('conflict', 'this webhook-id was already used for a different body; use a new id per message');
     }
     return { accepted: prior.answer, replayed: true };
   }
 
-  const hash = contentHash(post);
-  const id = submissionId(forumId, post.id, hash);
   const payload: ModerateJob = {
     forumId,
     submissionId: id,
@@ -56,13 +65,14 @@ export async function enqueuePost(
     post,
     ...(delivery.onlyPolicies ? { onlyPolicies: delivery.onlyPolicies } : {}),
   };
-  const job = await withDeadline(deps.queue.add('moderate', payload, { jobId: id }), deps.timeoutMs);
-  const accepted: Accepted = { submission_id: id, status: 'queued' };
-  const memo: RememberedWebhook = { answer: accepted, body_sha256: bodySha };
-  // Best effort after the job is safely queued: if this write fails the forum's retry is
-  // still absorbed by the job id.
-  await withDeadline(deps.redis.set(key, JSON.stringify(memo), 'EX', deps.webhookIdTtlSeconds, 'NX'), deps.timeoutMs).catch(() => {});
-  return { accepted, job, replayed: false };
+  try {
+    const job = await withDeadline(deps.queue.add('moderate', payload, { jobId: id }), deps.timeoutMs);
+    return { accepted, job, replayed: false };
+  } catch (err) {
+    // Not queued: give the id back so the forum's retry is queued rather than answered.
+    await withDeadline(deps.redis.del(key), deps.timeoutMs).catch(() => {});
+    throw err;
+  }
 }
 
 function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {

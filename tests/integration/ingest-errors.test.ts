@@ -146,6 +146,16 @@ describe('ingest is idempotent', () => {
     expect(await queued(h)).toBe(before);
   });
 
+  it('of two requests racing with one webhook-id and different bodies, exactly one is queued', async () => {
+    const before = await queued(h);
+    const results = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => h.submit(samplePost(`racing body number ${i}`), { id: 'msg_race' })),
+    );
+    const statuses = results.map((r) => r.status).sort();
+    expect(statuses).toEqual([202, 409, 409, 409, 409, 409]);
+    expect(await queued(h)).toBe(before + 1);
+  });
+
   it('the same post and content sent anew answers the same submission id', async () => {
     const post = samplePost();
     const a = (await (await h.submit(post)).json()) as { submission_id: string };
