@@ -11,9 +11,9 @@ export interface PurgeResult {
 
 /**
  * Removes post text older than each forum's retention period: the revision's body, title and
- * metadata, the words quoted as evidence in its decisions and in the callbacks that carried
- * them. Decisions, scores, offsets and content hashes stay, and audit events never held text,
- * so the chain verifies as before. One transaction per forum, with its own audit event.
+ * metadata, the words quoted as evidence in its decisions (the LLM's quotes included) and in
+ * the callbacks that carried them. Decisions, scores, offsets and content hashes stay, and
+ * audit events never held text, so the chain verifies as before. One transaction per forum, with its own audit event.
  */
 export async function purgeExpiredText(db: Db, opts: { forumId?: string } = {}): Promise<PurgeResult[]> {
   const due = await db
@@ -34,7 +34,7 @@ export async function purgeExpiredText(db: Db, opts: { forumId?: string } = {}):
       const revisionIds = rows.map((r) => r.id);
       const decided = await tx
         .update(decisions)
-        .set({ policies: sql`${withoutQuotedText(sql`${decisions.policies}`)}` })
+        .set({ policies: sql`${withoutQuotedText(sql`${decisions.policies}`)}`, llm: sql`${withoutLlmQuotes(sql`${decisions.llm}`)}` })
         .where(inArray(decisions.revisionId, revisionIds))
         .returning({ id: decisions.id });
       if (decided.length > 0) {
@@ -78,4 +78,17 @@ function withoutQuotedText(policies: ReturnType<typeof sql>) {
         '{rationale}', to_jsonb(regexp_replace(p->>'rationale', '\\s*\\(".*\\)$', ''))
       )), '[]'::jsonb)
     from jsonb_array_elements(${policies}) p)`;
+}
+
+/**
+ * The LLM's record with the words it quoted emptied and its rationales dropped (a model's
+ * rationale may repeat the post); its flags, confidences, tokens and model stay.
+ */
+function withoutLlmQuotes(llm: ReturnType<typeof sql>) {
+  return sql`(case when ${llm} is null or jsonb_typeof(${llm}->'judgements') <> 'array' then ${llm}
+    else jsonb_set(${llm}, '{judgements}', (select coalesce(jsonb_agg(
+      j || jsonb_build_object(
+        'rationale', '',
+        'evidence', (select coalesce(jsonb_agg(e || '{"text": ""}'::jsonb), '[]'::jsonb) from jsonb_array_elements(j->'evidence') e))
+    ), '[]'::jsonb) from jsonb_array_elements(${llm}->'judgements') j)) end)`;
 }

@@ -95,6 +95,20 @@ describe('retention', () => {
       flagged: [{ policy: 'privacy_leak', score: 0.9, evidence: [{ start: 13, end: 20 }] }],
     });
     const recent = await seedDecision(h.ctx, { postId: 'new-post', body: 'Fresh post, kept.' });
+    // As if the LLM had judged it too, quoting the post.
+    const llm = {
+      status: 'judged',
+      judgements: [
+        {
+          policy: 'privacy_leak',
+          flagged: true,
+          confidence: 0.9,
+          rationale: 'names Jo Park',
+          evidence: [{ start: 13, end: 20, text: 'Jo Park' }],
+        },
+      ],
+    };
+    await h.ctx.database.sql`update decisions set llm = ${JSON.stringify(llm)}::jsonb where id = ${old.id}`;
     await updateForum(h.ctx.database.db, 'chronic-pain', { retentionDays: 30 }, { actor: 'test' });
 
     const purged = await purgeExpiredText(h.ctx.database.db);
@@ -107,6 +121,12 @@ describe('retention', () => {
     const privacy = detail.policies.find((p: { policy: string }) => p.policy === 'privacy_leak');
     expect(privacy).toMatchObject({ score: 0.9, flagged: true, evidence: [{ start: 13, end: 20, text: '' }] });
     expect(JSON.stringify(detail)).not.toContain('Jo Park');
+    expect(detail.llm.judgements[0]).toMatchObject({
+      flagged: true,
+      confidence: 0.9,
+      rationale: '',
+      evidence: [{ start: 13, end: 20, text: '' }],
+    });
     const [row] = await h.ctx.database.sql`select count(*)::int as n from deliveries where payload::text like '%Jo Park%'`;
     expect(row?.n).toBe(0);
     const fresh = (await call('GET', `/v1/decisions/${recent.id}`, moderator)).body as JsonBody;
