@@ -232,8 +232,9 @@ function accepts(signal: Signal, hit: Hit, ctx: ScoringContext): boolean {
   // A claim is asserted by the author: not asked, not softened, not reported to be rebutted.
   if (signal.when === 'claim' && (s.question || s.hedged || s.debunk || (s.reported && ctx.debunking))) return false;
   if (signal.unless.some((flag) => flagTest[flag](s, ctx))) return false;
-  // Words in quotation marks, in a post that reports or rebuts them, are someone else's.
-  if ((ctx.debunking || s.reported) && insideQuotes(ctx.prepared.original, hit.start)) return false;
+  // Words in quotation marks, in a post that reports or rebuts them, or after a verb of saying
+  // ("she told me \"…\"", "someone DMed me \"…\""), are someone else's.
+  if ((ctx.debunking || s.reported || REPORTING_VERB.test(s.text)) && insideQuotes(ctx.prepared.original, hit.start)) return false;
   if (signal.subject === 'other' && !subjectIsOther(ctx.prepared.original, hit.start, s.text)) return false;
   return true;
 }
@@ -277,6 +278,8 @@ function evidenceOf(fired: Array<{ hits: Hit[] }>, original: string): Evidence[]
 }
 
 const QUOTE_MARKS = /["“”«»„]/g;
+const REPORTING_VERB =
+  /\b(?:said|says|say|told|tells|tell|wrote|writes|messaged|dm'?d|dmed|dms|pm'?d|texted|commented|replied|replies|asked|yelled|shouted|screamed|heard|posted|called me|calls me|called us|sent me|sends me|screenshotted)\b/;
 
 /** True when an odd number of quotation marks precede `index` on its line. */
 function insideQuotes(original: string, index: number): boolean {

@@ -9,10 +9,17 @@ const SELF_DISCLOSURE =
 const THIRD_PARTY =
   /\b(?:she|he|her|his|him|they|their|them|hers|sie|ihr|ihre|er|sein|seine|ella|el|su|sus|elle|il|son|sa|ses|my (?:ex|coworker|co-worker|colleague|neighbou?r|cousin|friend|brother|sister|aunt|uncle|manager|boss|teacher|mum|mom|dad|husband|wife|partner|son|daughter|brother-in-law|sister-in-law|relative|pharmacist|doctor|gp|nurse|chiro|landlord|niece|nephew)|meine? (?:kollegin|kollege|nachbarin|nachbar|freundin|freund|chef|chefin)|mi (?:compañera|compañero|vecina|vecino|jefe|jefa|prima|primo)|ma (?:collegue|voisine)|mon (?:collegue|voisin)|the (?:guy|lady|woman|man|girl|receptionist|nurse|pharmacist|chiro|doctor|one) who|(?:is|it's|its) actually|real name)\b/i;
 
+// An organisation's public line ("the clinic's advice line is 0117…", "bookings: …") is not
+// anyone's personal data, unless the words around it make it a person's own.
+const ORGANISATION =
+  /\b(?:clinic|hospital|practice|surgery|pharmacy|programme|program|service|services|helpline|hotline|advice line|phone line|line|reception|front desk|office|centre|center|department|dept|ward|unit|team|charity|trust|foundation|society|association|nhs|samaritans|switchboard|appointments?|bookings?|referrals?|enquiries|inquiries|customer service|support group|insurer|insurance)\b/i;
+const PERSONAL = /\b(?:her|his|their|personal|private|home|mobile|cell|own|real name)\b/i;
+
 /** True when the text around `index` (in the original post) points at someone other than the author. */
 export function subjectIsOther(original: string, index: number, sentence: string): boolean {
   const before = original.slice(Math.max(0, index - 60), index);
   if (SELF_DISCLOSURE.test(before)) return false;
+  if (ORGANISATION.test(before) && !PERSONAL.test(before)) return false;
   const window = original.slice(Math.max(0, index - 300), Math.min(original.length, index + 200));
   return THIRD_PARTY.test(sentence) || THIRD_PARTY.test(window);
 }

@@ -45,6 +45,23 @@ describe('the local scorer (rules and model together)', () => {
     expect(flags('Her number is 216-555-0143, call her and tell her what you think.')).toContain('privacy_leak');
   });
 
+  it('tells an organisation’s public line from a person’s number', () => {
+    expect(flags('The physio department at St Brennan’s takes calls at (312) 555-0187. They sorted my referral in a day.')).not.toContain(
+      'privacy_leak',
+    );
+    expect(flags('The walking group meets on Saturdays; their office number is 555-0163 if you want to join.')).not.toContain(
+      'privacy_leak',
+    );
+    expect(flags('The nurse from the clinic? Her personal mobile is (312) 555-0144, ring her and complain.')).toContain('privacy_leak');
+  });
+
+  it('does not take words someone said to the author as the author’s attack', () => {
+    expect(
+      flags('Someone at the bus stop told me "you are a pathetic liar, nobody is that sick" and I cried all the way home.'),
+    ).not.toContain('hostility');
+    expect(flags('You are a pathetic liar, nobody is that sick.')).toContain('hostility');
+  });
+
   it('does not score quoted words as the author’s', () => {
     const insult = 'You are a pathetic liar and a junkie.';
     const reply = 'Please keep it kind in here.';
