@@ -14,7 +14,7 @@ import {
   revisions,
 } from '../db/schema/index.ts';
 import { AppError } from '../errors.ts';
-import type { PolicyResult } from '../moderation/types.ts';
+import type { Evidence, PolicyResult } from '../moderation/types.ts';
 import { maskEvidence, maskPersonalData } from '../privacy/mask-personal-data.ts';
 import { type DecisionSummary, latestReviewSql, summarise } from './list-decisions.ts';
 
@@ -106,17 +106,19 @@ export async function getDecisionDetail(db: DbOrTx, scope: ForumScope, id: strin
 
   const body = revision.body === null ? null : opts.mask ? maskPersonalData(revision.body) : revision.body;
   const title = revision.title === null ? null : opts.mask ? maskPersonalData(revision.title) : revision.title;
-  const policies =
-    opts.mask && body !== null
-      ? decision.policies.map((p) => ({ ...p, evidence: maskEvidence(p.evidence, { body, title }) }))
-      : decision.policies;
+  // For an auditor, evidence is re-cut from the masked text by its offsets, and rationales
+  // (which can quote the post: the model's quoted words, the LLM's free text) are masked too.
+  const masked = { body: body ?? '', title };
+  const policies = opts.mask
+    ? decision.policies.map((p) => ({ ...p, rationale: maskPersonalData(p.rationale), evidence: maskEvidence(p.evidence, masked) }))
+    : decision.policies;
 
   return {
     ...summarise(decision, row.review),
     policies,
     scorers: decision.scorers,
     timings: decision.timings,
-    llm: maskedLlm(decision.llm, opts.mask),
+    llm: opts.mask ? maskedLlm(decision.llm, masked) : decision.llm,
     post: {
       author: { id: revision.authorId, name: revision.authorName },
       thread_id: revision.threadId,
@@ -189,14 +191,15 @@ export function reviewView(r: Review): ReviewView {
   };
 }
 
-/** An auditor sees the LLM's verdicts but not the words it quoted, which may be contact details. */
-function maskedLlm(llm: Record<string, unknown> | null, mask: boolean): Record<string, unknown> | null {
-  if (!llm || !mask || !Array.isArray(llm.judgements)) return llm;
+/** An auditor sees the LLM's verdicts, with its quotes re-cut from the masked text and its rationales masked. */
+function maskedLlm(llm: Record<string, unknown> | null, masked: { body: string; title: string | null }): Record<string, unknown> | null {
+  if (!llm || !Array.isArray(llm.judgements)) return llm;
   return {
     ...llm,
-    judgements: (llm.judgements as Array<{ evidence?: Array<{ text: string }> }>).map((j) => ({
+    judgements: (llm.judgements as Array<{ rationale?: string; evidence?: Evidence[] }>).map((j) => ({
       ...j,
-      evidence: (j.evidence ?? []).map((e) => ({ ...e, text: maskPersonalData(e.text) })),
+      rationale: maskPersonalData(j.rationale ?? ''),
+      evidence: maskEvidence(j.evidence ?? [], masked),
     })),
   };
 }

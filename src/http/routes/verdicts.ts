@@ -19,6 +19,7 @@ const getVerdict = createRoute({
   responses: {
     200: { description: 'The verdict', content: { 'application/json': { schema: verdictSchema } } },
     401: { description: 'No or invalid credentials', ...errors },
+    403: { description: 'An auditor key (auditors read decisions, with contact details masked)', ...errors },
     404: { description: 'No verdict for this post (yet), or the key may not see this forum', ...errors },
   },
 });

@@ -156,6 +156,31 @@ describe('GET /v1/decisions/{id}', () => {
     expect(privacy.evidence[0].text).toBe('•••• ••• •••');
   });
 
+  it('masks rationales and the LLM’s quotes for an auditor too', async () => {
+    const phone = body.indexOf('0412');
+    const llm = {
+      status: 'judged',
+      judgements: [
+        {
+          policy: 'privacy_leak',
+          flagged: true,
+          confidence: 0.9,
+          rationale: 'posts 0412 555 019, a third party number',
+          evidence: [{ start: phone, end: phone + 8, text: '0412 555' }],
+        },
+      ],
+    };
+    const rationale = JSON.stringify('wording typical of privacy leaks ("0412 555 019")');
+    // privacy_leak is the fourth policy of every decision.
+    await h.ctx.database
+      .sql`update decisions set llm = ${JSON.stringify(llm)}::jsonb, policies = jsonb_set(policies, '{3,rationale}', ${rationale}::jsonb) where id = ${id}`;
+    const { body: d } = await get(`/v1/decisions/${id}`, auditor);
+    expect(JSON.stringify(d)).not.toContain('0412');
+    expect(d.llm.judgements[0].evidence[0]).toEqual({ start: phone, end: phone + 8, text: '•••• •••' });
+    const { body: m } = await get(`/v1/decisions/${id}`, moderator);
+    expect(JSON.stringify(m)).toContain('0412 555 019');
+  });
+
   it('is 404 for another forum and for an unknown id, 400 for a malformed one', async () => {
     const other = await seedDecision(h.ctx, { forumId: 'other-forum' });
     expect((await get(`/v1/decisions/${other.id}`, moderator)).status).toBe(404);

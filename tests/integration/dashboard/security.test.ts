@@ -48,7 +48,8 @@ const routes: RouteCase[] = [
     method: 'GET',
     path: '/v1/forums/{forumId}/posts/{postId}/verdict',
     url: () => '/v1/forums/forum-b/posts/b-post/verdict',
-    roles: allRoles,
+    // Auditors are refused here: the verdict's evidence is unmasked.
+    roles: reviewers,
   },
   { method: 'GET', path: '/v1/api-keys', url: () => '/v1/api-keys', roles: ['admin'] },
   { method: 'POST', path: '/v1/api-keys', url: () => '/v1/api-keys', body: { role: 'admin' }, roles: ['admin'] },
