@@ -7,6 +7,7 @@ import { getForum } from '../src/forums/forums.ts';
 import { type LlmJob, llmJobSchema } from '../src/jobs/payloads.ts';
 import { judgePost } from '../src/llm/judge-post.ts';
 import { llmSettingsSchema } from '../src/llm/llm-settings.ts';
+import { PROMPT_VERSION } from '../src/llm/prompt.ts';
 import { parseForumOverrides, restrictTo } from '../src/moderation/overrides.ts';
 import { prepareText } from '../src/moderation/text/prepare-text.ts';
 import { storeDecision } from './store-decision.ts';
@@ -32,6 +33,26 @@ export function createLlmProcessor(ctx: AppContext) {
     if (!ctx.llm) {
       // The key was removed while posts waited: the local verdict stands.
       return storeDecision(ctx, { ...stored, verdict: local.verdict, scorers: local.scorers, timings: local.timings });
+    }
+    if (policySet.version !== policySetVersion) {
+      // A new policy set was published while the post waited. Its thresholds must not judge
+      // scores the old set produced (nor be labelled with the old version): the local verdict
+      // stands, raised to review, and the decision says why.
+      const verdict = local.verdict.action === 'allow' ? { ...local.verdict, action: 'review' as const } : local.verdict;
+      return storeDecision(ctx, {
+        ...stored,
+        verdict,
+        scorers: local.scorers,
+        timings: local.timings,
+        llm: {
+          status: 'failed',
+          reason: 'policy_set_changed',
+          message: `the policy set changed from ${policySetVersion} to ${policySet.version} while the post waited`,
+          model: ctx.llm.client.model,
+          prompt_version: PROMPT_VERSION,
+          asked,
+        },
+      });
     }
     const result = await judgePost(
       ctx.llm,

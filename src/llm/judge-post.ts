@@ -1,7 +1,7 @@
 import { decide } from '../moderation/decide.ts';
 import type { ForumOverrides } from '../moderation/overrides.ts';
 import type { ScoredPost } from '../moderation/score-post.ts';
-import type { PolicyId, Verdict } from '../moderation/types.ts';
+import { actionOrder, type PolicyId, type Verdict } from '../moderation/types.ts';
 import type { PolicySet } from '../policies/loader.ts';
 import type { CircuitBreaker } from './circuit-breaker.ts';
 import type { JudgementCache } from './judgement-cache.ts';
@@ -115,7 +115,7 @@ export async function judgePost(
     input.post.body,
     input.overrides,
   );
-  const verdict = decide(input.policySet.byId, merged, input.overrides);
+  const verdict = notMoreLenient(decide(input.policySet.byId, merged, input.overrides), input.local.verdict);
   return {
     verdict,
     scorers: [...input.local.scorers, `llm:${answer.model}`],
@@ -140,7 +140,13 @@ export async function judgePost(
 async function call(deps: LlmDeps, input: JudgeInput, asked: PolicyId[]): Promise<LlmAnswer> {
   if (!deps.breaker.allow()) throw new LlmFailure('circuit_open', 'the LLM endpoint failed repeatedly; calls are paused for a while');
   const budget = { calls: input.settings.daily_calls ?? deps.defaults.calls, tokens: input.settings.daily_tokens ?? deps.defaults.tokens };
-  if (!(await deps.budget.reserve(input.forumId, budget))) {
+  const reserved = await deps.budget.reserve(input.forumId, budget).catch((err: unknown) => {
+    // The call never went out: a trial slot taken just now is given back, or the breaker
+    // would stay half-open for good.
+    deps.breaker.release();
+    throw new LlmFailure('error', `could not check the LLM budget: ${(err as Error).message}`);
+  });
+  if (!reserved) {
     // Not the endpoint's fault: the breaker's trial slot, if this was it, is given back.
     deps.breaker.release();
     throw new LlmFailure(
@@ -159,6 +165,18 @@ async function call(deps: LlmDeps, input: JudgeInput, asked: PolicyId[]): Promis
     deps.breaker.failed();
     throw err;
   }
+}
+
+const rank = (a: Verdict['action']) => actionOrder.indexOf(a);
+
+/**
+ * The combined verdict never acts less than the local one did: the LLM only adds. The one
+ * exception is the crisis rule, which decide() applies: an urgent post is held, never removed.
+ */
+function notMoreLenient(combined: Verdict, local: Verdict): Verdict {
+  if (rank(combined.action) >= rank(local.action)) return combined;
+  const action = combined.urgent && local.action === 'remove' ? 'hold' : local.action;
+  return { ...combined, action };
 }
 
 function atLeastReview(verdict: Verdict): Verdict {

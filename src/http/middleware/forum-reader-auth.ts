@@ -26,7 +26,8 @@ export function forumReaderAuth(ctx: AppContext): MiddlewareHandler<HttpEnv> {
       if (!record) throw new AppError('unauthorized', 'unknown, revoked or expired API key');
       // Another forum's posts are as good as absent: a key learns nothing outside its forums.
       // The verdict carries evidence unmasked; auditors read decisions where it is masked.
-      if (record.role === 'auditor') throw new AppError('forbidden', 'auditor keys read verdicts through GET /v1/decisions, where contact details are masked');
+      if (record.role === 'auditor')
+        throw new AppError('forbidden', 'auditor keys read verdicts through GET /v1/decisions, where contact details are masked');
       if (!keyCanSeeForum(record, forumId)) throw new AppError('not_found', `no verdict for post ${postId} in forum ${forumId}`);
       c.set('apiKey', record);
       return next();

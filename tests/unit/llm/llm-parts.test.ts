@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { CircuitBreaker } from '../../../src/llm/circuit-breaker.ts';
+import { judgePost, type LlmDeps } from '../../../src/llm/judge-post.ts';
 import { mapQuotes } from '../../../src/llm/map-quotes.ts';
 import { mergeJudgements, uncertainPolicies } from '../../../src/llm/merge.ts';
 import { buildPrompt } from '../../../src/llm/prompt.ts';
+import { createLocalScorer } from '../../../src/moderation/local-scorer.ts';
+import { scorePost } from '../../../src/moderation/score-post.ts';
 import type { PolicyResult } from '../../../src/moderation/types.ts';
 import { loadPolicySet } from '../../../src/policies/loader.ts';
 
@@ -115,5 +118,45 @@ describe('CircuitBreaker', () => {
     expect(breaker.allow()).toBe(false);
     breaker.succeeded();
     expect(breaker.allow()).toBe(true);
+  });
+});
+
+describe('judgePost', () => {
+  const local = scorePost(set, createLocalScorer(set.policies, set.model), { body: 'You are a pathetic liar and everyone here knows it.' });
+  const input = {
+    forumId: 'f',
+    contentHash: 'h',
+    post: { body: 'You are a pathetic liar and everyone here knows it.' },
+    local,
+    policySet: set,
+    overrides: {},
+    settings: {},
+  };
+  const answer = { judgements: [], usage: { prompt_tokens: 1, completion_tokens: 1 }, model: 'm', latency_ms: 1 };
+  const deps = (over: Partial<LlmDeps> = {}): LlmDeps => ({
+    client: { model: 'm', judge: async () => answer },
+    breaker: new CircuitBreaker(1, 60_000),
+    budget: { reserve: async () => true, spend: async () => {} },
+    cache: { key: () => 'k', get: async () => undefined, set: async () => {} },
+    defaults: { calls: 10, tokens: 10_000 },
+    ...over,
+  });
+
+  it('never ends more lenient than the local verdict, even when the forum moved a threshold', async () => {
+    expect(local.verdict.action).not.toBe('allow');
+    // A forum override that would unflag hostility at decide() time.
+    const { verdict } = await judgePost(deps(), { ...input, overrides: { hostility: { flag_at: 0.999 } } }, ['hostility']);
+    expect(verdict.action).toBe(local.verdict.action);
+  });
+
+  it('gives back the breaker’s trial slot when the budget cannot be checked', async () => {
+    const breaker = new CircuitBreaker(1, 0);
+    breaker.failed();
+    const broken = deps({ breaker, budget: { reserve: async () => Promise.reject(new Error('redis down')), spend: async () => {} } });
+    const first = await judgePost(broken, input, ['hostility']);
+    expect(first.llm).toMatchObject({ status: 'failed', reason: 'error' });
+    // Not stuck open: the next call is let through and succeeds.
+    const second = await judgePost(deps({ breaker }), input, ['hostility']);
+    expect(second.llm.status).toBe('judged');
   });
 });
