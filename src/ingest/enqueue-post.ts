@@ -42,6 +42,16 @@ export async function enqueuePost(
   const accepted: Accepted = { submission_id: id, status: 'queued' };
   const memo: RememberedWebhook = { answer: accepted, body_sha256: bodySha };
 
+  const payload: ModerateJob = {
+    forumId,
+    submissionId: id,
+    contentHash: hash,
+    receivedAt: delivery.receivedAt.toISOString(),
+    webhookId: delivery.webhookId,
+    post,
+    ...(delivery.onlyPolicies ? { onlyPolicies: delivery.onlyPolicies } : {}),
+  };
+
   // The webhook-id is claimed before anything is queued, in one atomic SET NX: of two
   // requests racing with one id, exactly one queues; the other gets its answer back, or a
   // conflict when its body differs. The answer can be given up front because the submission
@@ -53,18 +63,12 @@ export async function enqueuePost(
     if (prior.body_sha256 !== bodySha) {
       throw new AppError('conflict', 'this webhook-id was already used for a different body; use a new id per message');
     }
+    // Queue it again under the same job id: a no-op while the job exists, and the repair when
+    // the first request claimed the id but died (or lost Redis) before queueing.
+    await withDeadline(deps.queue.add('moderate', payload, { jobId: id }), deps.timeoutMs);
     return { accepted: prior.answer, replayed: true };
   }
 
-  const payload: ModerateJob = {
-    forumId,
-    submissionId: id,
-    contentHash: hash,
-    receivedAt: delivery.receivedAt.toISOString(),
-    webhookId: delivery.webhookId,
-    post,
-    ...(delivery.onlyPolicies ? { onlyPolicies: delivery.onlyPolicies } : {}),
-  };
   try {
     const job = await withDeadline(deps.queue.add('moderate', payload, { jobId: id }), deps.timeoutMs);
     return { accepted, job, replayed: false };

@@ -156,6 +156,18 @@ describe('ingest is idempotent', () => {
     expect(await queued(h)).toBe(before + 1);
   });
 
+  it('a webhook-id claimed by a request that died before queueing is queued by the retry', async () => {
+    const post = samplePost('Claimed but never queued.');
+    const first = await h.submit(post, { id: 'msg_orphan' });
+    const { submission_id } = (await first.json()) as { submission_id: string };
+    // As if that request had died between its claim and its queue add.
+    await (await h.ctx.queues.moderate.getJob(submission_id))?.remove();
+    expect(await h.ctx.queues.moderate.getJob(submission_id)).toBeUndefined();
+    const retry = await h.submit(post, { id: 'msg_orphan' });
+    expect(retry.status).toBe(202);
+    expect(await h.ctx.queues.moderate.getJob(submission_id)).toBeDefined();
+  });
+
   it('the same post and content sent anew answers the same submission id', async () => {
     const post = samplePost();
     const a = (await (await h.submit(post)).json()) as { submission_id: string };
