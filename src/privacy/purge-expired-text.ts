@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNotNull, isNull, lt, sql } from 'drizzle-orm';
+import { and, eq, isNotNull, isNull, lt, sql } from 'drizzle-orm';
 import { appendAuditEvent } from '../audit/audit-log.ts';
 import type { Db } from '../db/client.ts';
 import { decisions, deliveries, forums, revisions } from '../db/schema/index.ts';
@@ -31,28 +31,24 @@ export async function purgeExpiredText(db: Db, opts: { forumId?: string } = {}):
         .where(and(eq(revisions.forumId, forum.id), lt(revisions.receivedAt, before), isNull(revisions.purgedAt)))
         .returning({ id: revisions.id });
       if (rows.length === 0) return 0;
-      const revisionIds = rows.map((r) => r.id);
-      const decided = await tx
-        .update(decisions)
-        .set({ policies: sql`${withoutQuotedText(sql`${decisions.policies}`)}`, llm: sql`${withoutLlmQuotes(sql`${decisions.llm}`)}` })
-        .where(inArray(decisions.revisionId, revisionIds))
-        .returning({ id: decisions.id });
-      if (decided.length > 0) {
-        await tx
-          .update(deliveries)
-          .set({
-            payload: sql`jsonb_set(${deliveries.payload}, '{data,policies}', ${withoutQuotedText(sql`${deliveries.payload}->'data'->'policies'`)})`,
-          })
-          .where(
-            and(
-              inArray(
-                deliveries.decisionId,
-                decided.map((d) => d.id),
-              ),
-              sql`${deliveries.payload} ? 'data'`,
-            ),
-          );
-      }
+      // Every decision of a purged revision, including ones stored after an earlier purge when
+      // the same content came in again: the subqueries keep the statement's size independent
+      // of how many revisions there are.
+      const purgedDecisions = sql`select d.id from ${decisions} d join ${revisions} r on r.id = d.revision_id
+        where d.forum_id = ${forum.id} and r.forum_id = ${forum.id} and r.purged_at is not null`;
+      await tx.execute(sql`update ${decisions} d set policies = s.policies, llm = s.llm
+        from (select id, ${withoutQuotedText(sql`policies`)} as policies, ${withoutLlmQuotes(sql`llm`)} as llm
+              from ${decisions} where id in (${purgedDecisions})) s
+        where d.id = s.id and (d.policies is distinct from s.policies or d.llm is distinct from s.llm)`);
+      await tx.execute(sql`update ${deliveries} v set payload = s.payload
+        from (select id, case
+                when payload->>'type' = 'discourse.action' and payload->'data'->'request' ? 'message'
+                  then jsonb_set(payload, '{data,request,message}', '"Hearth held this post for review."'::jsonb)
+                when payload ? 'data' and payload->'data' ? 'policies'
+                  then jsonb_set(payload, '{data,policies}', ${withoutQuotedText(sql`payload->'data'->'policies'`)})
+                else payload end as payload
+              from ${deliveries} where decision_id in (${purgedDecisions})) s
+        where v.id = s.id and v.payload is distinct from s.payload`);
       await appendAuditEvent(tx, {
         forumId: forum.id,
         type: 'text_purged',
@@ -68,14 +64,16 @@ export async function purgeExpiredText(db: Db, opts: { forumId?: string } = {}):
 }
 
 /**
- * A policies array with every evidence span's text emptied (offsets kept) and the quoted
- * words dropped from model rationales ("wording typical of … (\"…\")").
+ * A policies array with every evidence span's text emptied (offsets kept), the quoted words
+ * dropped from model rationales ("wording typical of … (\"…\")") and the LLM's rationales,
+ * which are free text about the post, replaced.
  */
 function withoutQuotedText(policies: ReturnType<typeof sql>) {
   return sql`(select coalesce(jsonb_agg(
       jsonb_set(
         jsonb_set(p, '{evidence}', (select coalesce(jsonb_agg(e || '{"text": ""}'::jsonb), '[]'::jsonb) from jsonb_array_elements(p->'evidence') e)),
-        '{rationale}', to_jsonb(regexp_replace(p->>'rationale', '\\s*\\(".*\\)$', ''))
+        '{rationale}', to_jsonb(case when p->>'rationale' like '%(LLM)' then 'judged by the LLM (its words purged)'
+                                     else regexp_replace(p->>'rationale', '\\s*\\(".*\\)$', '') end)
       )), '[]'::jsonb)
     from jsonb_array_elements(${policies}) p)`;
 }

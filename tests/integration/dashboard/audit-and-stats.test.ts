@@ -108,7 +108,8 @@ describe('retention', () => {
         },
       ],
     };
-    await h.ctx.database.sql`update decisions set llm = ${JSON.stringify(llm)}::jsonb where id = ${old.id}`;
+    await h.ctx.database.sql`update decisions set llm = ${JSON.stringify(llm)}::jsonb,
+      policies = jsonb_set(policies, '{3,rationale}', '"says Jo Park lives next door (LLM)"'::jsonb) where id = ${old.id}`;
     await updateForum(h.ctx.database.db, 'chronic-pain', { retentionDays: 30 }, { actor: 'test' });
 
     const purged = await purgeExpiredText(h.ctx.database.db);
