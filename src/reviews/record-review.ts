@@ -1,4 +1,4 @@
-import { eq, sql } from 'drizzle-orm';
+import { desc, eq, sql } from 'drizzle-orm';
 import { appendAuditEvent } from '../audit/audit-log.ts';
 import type { ForumScope } from '../auth/api-keys.ts';
 import type { Db } from '../db/client.ts';
@@ -46,13 +46,21 @@ export async function recordReview(
         details: { claimed_by: claim.claimedBy, expires_at: claim.expiresAt.toISOString() },
       });
     }
-    if (input.outcome === 'confirm' && input.action !== undefined && input.action !== decision.action) {
-      throw new AppError('validation_failed', `a confirm keeps the action (${decision.action}); send outcome "override" to change it`);
+    // The action in force is the newest review's, once a moderator has overridden it.
+    const [latest] = await tx
+      .select({ action: reviews.action })
+      .from(reviews)
+      .where(eq(reviews.decisionId, decisionId))
+      .orderBy(desc(reviews.createdAt))
+      .limit(1);
+    const current = latest?.action ?? decision.action;
+    if (input.outcome === 'confirm' && input.action !== undefined && input.action !== current) {
+      throw new AppError('validation_failed', `a confirm keeps the action in force (${current}); send outcome "override" to change it`);
     }
     if (input.outcome === 'override' && input.action === undefined) {
       throw new AppError('validation_failed', 'an override needs the action the post should get');
     }
-    const action = input.action ?? decision.action;
+    const action = input.action ?? current;
     const labels = [...new Set(input.labels)];
 
     const [review] = await tx
@@ -84,7 +92,7 @@ export async function recordReview(
               data: {
                 ...verdictData(decision),
                 action,
-                previous_action: decision.action,
+                previous_action: current,
                 review: {
                   id: review.id,
                   outcome: review.outcome,
@@ -107,7 +115,7 @@ export async function recordReview(
         decision_id: decisionId,
         outcome: review.outcome,
         action,
-        previous_action: decision.action,
+        previous_action: current,
         labels,
         note: review.note,
         reviewer: review.reviewer,

@@ -159,6 +159,26 @@ describe('reviews', () => {
     expect(detail.body.deliveries.map((x: { event_type: string }) => x.event_type)).toEqual(['verdict.created', 'verdict.updated']);
   });
 
+  it('takes a second review from the action the first one put in force', async () => {
+    const d = await seedDecision(h.ctx, { postId: 'r-twice', action: 'hold', flagged: [{ policy: 'hostility', score: 0.85 }] });
+    await call('POST', `/v1/decisions/${d.id}/reviews`, alex.headers, { outcome: 'override', action: 'allow', labels: [] });
+    const confirmHold = await call('POST', `/v1/decisions/${d.id}/reviews`, sam.headers, {
+      outcome: 'confirm',
+      action: 'hold',
+      labels: [],
+    });
+    expect(confirmHold.status).toBe(400);
+    const second = await call('POST', `/v1/decisions/${d.id}/reviews`, sam.headers, {
+      outcome: 'override',
+      action: 'remove',
+      labels: ['hostility'],
+    });
+    expect(second.status).toBe(201);
+    const [event] = await h.ctx.database
+      .sql`select payload from audit_events where type = 'reviewed' and subject_id = ${second.body.review.id}`;
+    expect(event?.payload).toMatchObject({ previous_action: 'allow', action: 'remove' });
+  });
+
   it('refuses malformed reviews, changing nothing', async () => {
     const d = await seedDecision(h.ctx, { postId: 'r-3', action: 'review' });
     const bad = [
