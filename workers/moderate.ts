@@ -3,7 +3,7 @@ import type { AppContext } from '../src/context.ts';
 import type { VerdictData } from '../src/decisions/verdict-payload.ts';
 import { getForum } from '../src/forums/forums.ts';
 import { JOB_JUDGE, type ModerateJob, moderateJobSchema } from '../src/jobs/payloads.ts';
-import { policiesToAsk } from '../src/llm/judge-post.ts';
+import { fallbackDecision, policiesToAsk, reasonNotToEscalate } from '../src/llm/judge-post.ts';
 import { llmSettingsSchema } from '../src/llm/llm-settings.ts';
 import { parseForumOverrides, restrictTo } from '../src/moderation/overrides.ts';
 import { scorePost } from '../src/moderation/score-post.ts';
@@ -30,6 +30,20 @@ export function createModerateProcessor(ctx: AppContext) {
     const settings = llmSettingsSchema.safeParse(forum.llmSettings);
     if (ctx.llm && settings.success && settings.data.enabled !== false) {
       const asked = policiesToAsk(scored, policySet, overrides);
+      const notNow = asked.length > 0 ? await reasonNotToEscalate(ctx.llm, data.forumId, settings.data) : undefined;
+      if (notNow) {
+        const { verdict, llm } = fallbackDecision(ctx.llm, scored, asked, notNow);
+        ctx.metrics.llmCalls.inc({ status: 'failed', reason: notNow.reason });
+        return storeDecision(ctx, {
+          job: data,
+          policySetVersion: policySet.version,
+          verdict,
+          scorers: scored.scorers,
+          timings: scored.timings,
+          language: scored.language,
+          llm: { ...llm },
+        });
+      }
       if (asked.length > 0) {
         // The job id makes a retried moderate job add it once.
         await ctx.queues.llm.add(

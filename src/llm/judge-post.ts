@@ -36,7 +36,7 @@ export interface LlmRecord {
 export interface LlmDeps {
   client: LlmClient;
   breaker: CircuitBreaker;
-  budget: Pick<LlmBudget, 'reserve' | 'spend'>;
+  budget: Pick<LlmBudget, 'reserve' | 'spend' | 'usage'>;
   cache: Pick<JudgementCache, 'key' | 'get' | 'set'>;
   defaults: DailyBudget;
 }
@@ -59,6 +59,46 @@ export interface JudgeInput {
 export function policiesToAsk(local: ScoredPost, policySet: PolicySet, overrides: ForumOverrides): PolicyId[] {
   const bands = Object.fromEntries(Object.entries(overrides).flatMap(([p, o]) => (o?.uncertain_band ? [[p, o.uncertain_band]] : [])));
   return uncertainPolicies(local.verdict.policies, policySet.byId, bands).filter((p) => overrides[p]?.enabled !== false);
+}
+
+/**
+ * Why a post should not even be queued for the LLM right now (the circuit is open, or the
+ * forum's allowance for today is spent), so its decision need not wait behind the rate limit
+ * with posts that will be judged. Undefined when it may go ahead.
+ */
+export async function reasonNotToEscalate(deps: LlmDeps, forumId: string, settings: LlmSettings): Promise<LlmFailure | undefined> {
+  if (deps.breaker.open) return new LlmFailure('circuit_open', 'the LLM endpoint failed repeatedly; calls are paused for a while');
+  const used = await deps.budget.usage(forumId).catch(() => undefined);
+  const calls = settings.daily_calls ?? deps.defaults.calls;
+  const tokens = settings.daily_tokens ?? deps.defaults.tokens;
+  if (used && (used.calls >= calls || used.tokens >= tokens)) {
+    return new LlmFailure('budget_exhausted', `forum ${forumId} has used today's LLM allowance (${calls} calls, ${tokens} tokens)`);
+  }
+  return undefined;
+}
+
+/** The decision for a post that could not be judged: the local verdict raised to review, and why. */
+export function fallbackDecision(
+  deps: LlmDeps,
+  local: ScoredPost,
+  asked: PolicyId[],
+  failure: LlmFailure,
+): { verdict: Verdict; llm: LlmRecord } {
+  return {
+    verdict: atLeastReview(local.verdict),
+    llm: {
+      status: 'failed',
+      reason: failure.reason,
+      message: failure.message,
+      model: deps.client.model,
+      prompt_version: PROMPT_VERSION,
+      asked,
+      local: {
+        action: local.verdict.action,
+        policies: local.verdict.policies.map((p) => ({ policy: p.policy, score: p.score, flagged: p.flagged })),
+      },
+    },
+  };
 }
 
 /**
@@ -100,11 +140,7 @@ export async function judgePost(
     }
   } catch (err) {
     const failure = err instanceof LlmFailure ? err : new LlmFailure('error', (err as Error).message);
-    return {
-      verdict: atLeastReview(input.local.verdict),
-      scorers: input.local.scorers,
-      llm: { ...base, status: 'failed', reason: failure.reason, message: failure.message },
-    };
+    return { ...fallbackDecision(deps, input.local, asked, failure), scorers: input.local.scorers };
   }
 
   const merged = mergeJudgements(

@@ -14,7 +14,7 @@ export function localLlmDeps(config: Config): LlmDeps {
   return {
     client: createLlmClient(clientOptions(llm)),
     breaker: new CircuitBreaker(llm.breakerThreshold, llm.breakerCooldownMs),
-    budget: { reserve: async () => true, spend: async () => {} },
+    budget: { reserve: async () => true, spend: async () => {}, usage: async () => ({ calls: 0, tokens: 0 }) },
     cache: {
       key: judgementKey,
       get: async (key) => answers.get(key),

@@ -136,7 +136,7 @@ describe('judgePost', () => {
   const deps = (over: Partial<LlmDeps> = {}): LlmDeps => ({
     client: { model: 'm', judge: async () => answer },
     breaker: new CircuitBreaker(1, 60_000),
-    budget: { reserve: async () => true, spend: async () => {} },
+    budget: { reserve: async () => true, spend: async () => {}, usage: async () => ({ calls: 0, tokens: 0 }) },
     cache: { key: () => 'k', get: async () => undefined, set: async () => {} },
     defaults: { calls: 10, tokens: 10_000 },
     ...over,
@@ -152,7 +152,14 @@ describe('judgePost', () => {
   it('gives back the breaker’s trial slot when the budget cannot be checked', async () => {
     const breaker = new CircuitBreaker(1, 0);
     breaker.failed();
-    const broken = deps({ breaker, budget: { reserve: async () => Promise.reject(new Error('redis down')), spend: async () => {} } });
+    const broken = deps({
+      breaker,
+      budget: {
+        reserve: async () => Promise.reject(new Error('redis down')),
+        spend: async () => {},
+        usage: async () => ({ calls: 0, tokens: 0 }),
+      },
+    });
     const first = await judgePost(broken, input, ['hostility']);
     expect(first.llm).toMatchObject({ status: 'failed', reason: 'error' });
     // Not stuck open: the next call is let through and succeeds.
