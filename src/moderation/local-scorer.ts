@@ -221,6 +221,7 @@ const flagTest: Record<SentenceFlag, (s: Sentence, ctx: ScoringContext) => boole
   hedged: (s) => s.hedged,
   reported: (s) => s.reported,
   harm_reduction: (s) => s.harmReduction,
+  recalled: (s) => s.recalled,
   debunking_post: (_s, ctx) => ctx.debunking,
 };
 

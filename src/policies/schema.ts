@@ -23,6 +23,7 @@ export const sentenceFlags = [
   'hedged',
   'reported',
   'harm_reduction',
+  'recalled',
   'debunking_post',
 ] as const;
 

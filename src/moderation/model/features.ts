@@ -64,6 +64,7 @@ export function extractFeatures(input: FeatureInput): Map<string, Feature> {
     if (s.hedged) add('f:hedged');
     if (s.reported) add('f:reported');
     if (s.harmReduction) add('f:harm-reduction');
+    if (s.recalled) add('f:recalled');
   }
   for (const signal of input.firedSignals) add(`s:${signal}`);
   for (const detector of input.detectors) add(`det:${detector}`);

@@ -19,6 +19,8 @@ export interface Sentence {
   reported: boolean;
   /** Warns against a risky act ("don't mix…", "please don't go cold turkey"). */
   harmReduction: boolean;
+  /** Recalls a time that is over ("two years ago I…", "back then") with nothing about now or next. */
+  recalled: boolean;
 }
 
 // Sentence ends: . ! ? … or a line break, followed by space or the end. Decimal points

@@ -36,6 +36,14 @@ const HEDGE =
 const HARM_REDUCTION =
   /\b(?:(?:please |never |don't|dont|do not|shouldn't|should not|not to|avoid|careful (?:with|not to)|never ever)\s*(?:\w+\s+){0,4}?(?:mix|mixing|combine|combining|go cold turkey|cold turkey|stop (?:suddenly|abruptly)|double(?: up)?|drink|alcohol|drive|use alone|take (?:it|them) with|crush|exceed)|naloxone|narcan|never use alone|start low|go slow|taper(?:ing)? (?:slowly|off) (?:with|on|per)|ask your pharmacist)\b/;
 
+// A recovery story ("three years ago I wanted to die; today…") is sharing, not a crisis; the
+// same sentence with anything about now or next ("…and tonight I will") is not recalled.
+const PAST_TIME =
+  /\b(?:(?:\d+|a|a few|few|two|three|four|five|six|seven|eight|nine|ten|several|many|some|a couple of)\s+(?:years?|months?)\s+ago|back (?:then|in (?:19|20)\d\d)|last year|in the past|years back|at my (?:lowest|worst)|when i was (?:younger|a (?:teen|teenager|kid|student)|at my (?:lowest|worst)))\b/;
+// ("still here", "still alive" are how recovery stories end, not a present crisis.)
+const NOW_OR_NEXT =
+  /\b(?:now|today|tonight|tomorrow|again|anymore|any more|going to|gonna|will|this time|still(?! (?:here|alive|around|standing|going))|these days)\b/;
+
 export interface PostSpeech {
   sentences: Sentence[];
   /** The post argues against a claim somewhere; claims it reports or quotes are not its own. */
@@ -63,5 +71,6 @@ export function classify(text: string, start = 0, end = text.length): Sentence {
     hedged: HEDGE.test(text),
     reported: REPORTED.test(text),
     harmReduction: HARM_REDUCTION.test(text),
+    recalled: PAST_TIME.test(text) && !NOW_OR_NEXT.test(text),
   };
 }

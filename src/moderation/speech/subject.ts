@@ -13,7 +13,8 @@ const THIRD_PARTY =
 // anyone's personal data, unless the words around it make it a person's own.
 const ORGANISATION =
   /\b(?:clinic|hospital|practice|surgery|pharmacy|programme|program|service|services|helpline|hotline|advice line|phone line|line|reception|front desk|office|centre|center|department|dept|ward|unit|team|charity|trust|foundation|society|association|nhs|samaritans|switchboard|appointments?|bookings?|referrals?|enquiries|inquiries|customer service|support group|insurer|insurance)\b/i;
-const PERSONAL = /\b(?:her|his|their|personal|private|home|mobile|cell|own|real name)\b/i;
+// ("their office" is the organisation's; a person's line says so: her, his, personal, mobile…)
+const PERSONAL = /\b(?:her|his|personal|private|home|mobile|cell|own|real name)\b/i;
 
 /** True when the text around `index` (in the original post) points at someone other than the author. */
 export function subjectIsOther(original: string, index: number, sentence: string): boolean {

@@ -62,6 +62,11 @@ describe('the local scorer (rules and model together)', () => {
     expect(flags('You are a pathetic liar, nobody is that sick.')).toContain('hostility');
   });
 
+  it('tells a recovery story from a crisis', () => {
+    expect(flags('Three years ago I wanted to end my life, and this group is part of why I am still here.')).not.toContain('self_harm');
+    expect(flags('Three years ago I tried to end my life and tonight I am going to finish it.')).toContain('self_harm');
+  });
+
   it('does not score quoted words as the author’s', () => {
     const insult = 'You are a pathetic liar and a junkie.';
     const reply = 'Please keep it kind in here.';
