@@ -133,4 +133,37 @@ describe('hearth forums and keys', () => {
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toMatch(/1 to 3650/);
   });
+
+  it('sets engine secrets and LLM settings, never printing the secrets back', async () => {
+    const updated = JSON.parse(
+      (
+        await hearth(
+          'forums',
+          'update',
+          'chronic-pain',
+          '--discourse-secret',
+          'a-long-test-secret-123',
+          '--discourse-private-messages',
+          'all',
+          '--mastodon-secret',
+          'another-long-secret',
+          '--llm',
+          'off',
+          '--llm-daily-calls',
+          '50',
+          '--json',
+        )
+      ).stdout,
+    );
+    expect(updated).toMatchObject({
+      engines: expect.arrayContaining(['discourse', 'mastodon']),
+      llm_settings: { enabled: false, daily_calls: 50 },
+    });
+    expect(JSON.stringify(updated)).not.toContain('a-long-test-secret-123');
+    const short = await hearth('forums', 'create', 'short-secret', '--discourse-secret', 'tiny').catch((e) => e);
+    expect(short.code).toBe(1);
+    expect(short.stderr).toMatch(/at least 12 characters/);
+    const forums = (await hearth('forums', 'list', '--json')).stdout;
+    expect(forums).not.toContain('short-secret');
+  });
 });
