@@ -93,11 +93,16 @@ export function fallbackDecision(
       model: deps.client.model,
       prompt_version: PROMPT_VERSION,
       asked,
-      local: {
-        action: local.verdict.action,
-        policies: local.verdict.policies.map((p) => ({ policy: p.policy, score: p.score, flagged: p.flagged })),
-      },
+      local: localView(local),
     },
+  };
+}
+
+/** The local scorer's view, kept on the decision beside the LLM's. */
+function localView(local: ScoredPost): LlmRecord['local'] {
+  return {
+    action: local.verdict.action,
+    policies: local.verdict.policies.map((p) => ({ policy: p.policy, score: p.score, flagged: p.flagged })),
   };
 }
 
@@ -117,10 +122,7 @@ export async function judgePost(
     model: deps.client.model,
     prompt_version: PROMPT_VERSION,
     asked,
-    local: {
-      action: input.local.verdict.action,
-      policies: input.local.verdict.policies.map((p) => ({ policy: p.policy, score: p.score, flagged: p.flagged })),
-    },
+    local: localView(input.local),
   };
   const cacheKey = deps.cache.key({
     contentHash: input.contentHash,
