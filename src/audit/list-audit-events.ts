@@ -1,10 +1,10 @@
-import { and, asc, desc, eq, gt, gte, inArray, lt, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, lt, type SQL } from 'drizzle-orm';
 import type { ForumScope } from '../auth/api-keys.ts';
+import { scopedForumCondition } from '../auth/forum-scope.ts';
 import type { DbOrTx } from '../db/client.ts';
 import { type AuditEvent, type AuditEventType, auditEvents } from '../db/schema/index.ts';
 import { decodeNumericCursor, encodeCursor } from '../decisions/cursor.ts';
 import type { Page } from '../decisions/list-decisions.ts';
-import { AppError } from '../errors.ts';
 
 export interface AuditFilters {
   forumId?: string;
@@ -15,9 +15,8 @@ export interface AuditFilters {
 }
 
 function conditions(scope: ForumScope, f: AuditFilters): Array<SQL | undefined> {
-  if (f.forumId !== undefined && scope !== 'all' && !scope.includes(f.forumId)) throw new AppError('not_found', `no forum ${f.forumId}`);
   return [
-    f.forumId !== undefined ? eq(auditEvents.forumId, f.forumId) : scope === 'all' ? undefined : inArray(auditEvents.forumId, [...scope]),
+    scopedForumCondition(auditEvents.forumId, scope, f.forumId),
     f.type ? eq(auditEvents.type, f.type) : undefined,
     f.subjectId ? eq(auditEvents.subjectId, f.subjectId) : undefined,
     f.from ? gte(auditEvents.createdAt, f.from) : undefined,

@@ -3,6 +3,7 @@ import { and, desc, eq, gt, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { type ApiKey, type ApiKeyRole, apiKeys } from '../db/schema/index.ts';
 import { AppError } from '../errors.ts';
+import { type ForumScope, inScope } from './forum-scope.ts';
 
 const KEY_PREFIX = 'hk_';
 
@@ -59,16 +60,14 @@ export async function findActiveKey(db: Db, key: string): Promise<ApiKey | undef
   return row;
 }
 
-/** Forums a key may see: every forum for admins, else the ones it names. */
-export type ForumScope = 'all' | readonly string[];
+export type { ForumScope } from './forum-scope.ts';
 
 export function scopeOf(key: Pick<ApiKey, 'role' | 'forumIds'>): ForumScope {
   return key.role === 'admin' ? 'all' : (key.forumIds ?? []);
 }
 
 export function keyCanSeeForum(key: Pick<ApiKey, 'role' | 'forumIds'>, forumId: string): boolean {
-  const scope = scopeOf(key);
-  return scope === 'all' || scope.includes(forumId);
+  return inScope(scopeOf(key), forumId);
 }
 
 export type KeyStatus = 'active' | 'expired' | 'revoked';

@@ -1,6 +1,7 @@
 import { and, asc, eq, inArray, or, sql } from 'drizzle-orm';
 import { type AuditEventView, auditEventView } from '../audit/audit-event-view.ts';
 import type { ForumScope } from '../auth/api-keys.ts';
+import { assertInScope } from '../auth/forum-scope.ts';
 import type { DbOrTx } from '../db/client.ts';
 import {
   type AuditEvent,
@@ -78,7 +79,8 @@ export async function getDecisionDetail(db: DbOrTx, scope: ForumScope, id: strin
     .from(decisions)
     .innerJoin(revisions, eq(revisions.id, decisions.revisionId))
     .where(eq(decisions.id, id));
-  if (!row || (scope !== 'all' && !scope.includes(row.decision.forumId))) throw new AppError('not_found', `no decision ${id}`);
+  if (!row) throw new AppError('not_found', `no decision ${id}`);
+  assertInScope(scope, row.decision.forumId, `decision ${id}`);
   const { decision, revision } = row;
 
   const [deliveryRows, reviewRows, [claim], trail] = await Promise.all([

@@ -1,8 +1,8 @@
-import { and, desc, eq, gte, inArray, lt, type SQL, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, lt, type SQL, sql } from 'drizzle-orm';
 import type { ForumScope } from '../auth/api-keys.ts';
+import { scopedForumCondition } from '../auth/forum-scope.ts';
 import type { DbOrTx } from '../db/client.ts';
 import { type Action, type Decision, decisions } from '../db/schema/index.ts';
-import { AppError } from '../errors.ts';
 import type { PolicyId } from '../moderation/types.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 
@@ -56,11 +56,7 @@ export const latestReviewSql = sql<LatestReview | null>`(
 
 /** Restricts a query to the forums a key may see; a named forum outside them is a 404. */
 export function forumCondition(scope: ForumScope, forumId: string | undefined): SQL | undefined {
-  if (forumId !== undefined) {
-    if (scope !== 'all' && !scope.includes(forumId)) throw new AppError('not_found', `no forum ${forumId}`);
-    return eq(decisions.forumId, forumId);
-  }
-  return scope === 'all' ? undefined : inArray(decisions.forumId, [...scope]);
+  return scopedForumCondition(decisions.forumId, scope, forumId);
 }
 
 /**

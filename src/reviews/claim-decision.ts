@@ -1,5 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { ForumScope } from '../auth/api-keys.ts';
+import { assertInScope } from '../auth/forum-scope.ts';
 import type { Db } from '../db/client.ts';
 import { decisions, reviewClaims } from '../db/schema/index.ts';
 import { AppError } from '../errors.ts';
@@ -19,7 +20,8 @@ export interface Claim {
 /** Throws not_found unless the decision exists within the key's forums; returns its forum. */
 export async function decisionInScope(db: Db, scope: ForumScope, decisionId: string): Promise<{ forumId: string }> {
   const [row] = await db.select({ forumId: decisions.forumId }).from(decisions).where(eq(decisions.id, decisionId));
-  if (!row || (scope !== 'all' && !scope.includes(row.forumId))) throw new AppError('not_found', `no decision ${decisionId}`);
+  if (!row) throw new AppError('not_found', `no decision ${decisionId}`);
+  assertInScope(scope, row.forumId, `decision ${decisionId}`);
   return row;
 }
 

@@ -1,6 +1,7 @@
 import { desc, eq, sql } from 'drizzle-orm';
 import { appendAuditEvent } from '../audit/audit-log.ts';
 import type { ForumScope } from '../auth/api-keys.ts';
+import { assertInScope } from '../auth/forum-scope.ts';
 import type { Db } from '../db/client.ts';
 import { type Action, decisions, type Review, type ReviewOutcome, reviewClaims, reviews } from '../db/schema/index.ts';
 import { verdictData } from '../decisions/verdict-payload.ts';
@@ -39,7 +40,8 @@ export async function recordReview(
   return db.transaction(async (tx) => {
     // Row lock: two reviews of one decision are recorded one after the other.
     const [decision] = await tx.select().from(decisions).where(eq(decisions.id, decisionId)).for('update');
-    if (!decision || (scope !== 'all' && !scope.includes(decision.forumId))) throw new AppError('not_found', `no decision ${decisionId}`);
+    if (!decision) throw new AppError('not_found', `no decision ${decisionId}`);
+    assertInScope(scope, decision.forumId, `decision ${decisionId}`);
     const claim = await activeClaim(tx, decisionId);
     if (claim && claim.keyId !== reviewer.keyId) {
       throw new AppError('conflict', `claimed by ${claim.claimedBy} until ${claim.expiresAt.toISOString()}`, {

@@ -4,6 +4,7 @@ import { auditEventView } from '../../audit/audit-event-view.ts';
 import { verifyAuditChain } from '../../audit/audit-log.ts';
 import { type AuditFilters, exportAuditEvents, listAuditEvents } from '../../audit/list-audit-events.ts';
 import { keyCanSeeForum, scopeOf } from '../../auth/api-keys.ts';
+import { assertInScope } from '../../auth/forum-scope.ts';
 import type { AppContext } from '../../context.ts';
 import { AppError } from '../../errors.ts';
 import { auditEventSchema, auditQuery, chainReportSchema, exportQuery, pageOf, verifyQuery } from '../dashboard-schemas.ts';
@@ -83,8 +84,7 @@ export function auditRoutes(ctx: AppContext) {
       const scope = scopeOf(keyOf(c.get('apiKey')));
       const filters = filtersOf(c.req.valid('query'));
       // Checked before streaming starts, so a forum outside the key's scope is a plain 404.
-      if (filters.forumId && scope !== 'all' && !scope.includes(filters.forumId))
-        throw new AppError('not_found', `no forum ${filters.forumId}`);
+      if (filters.forumId) assertInScope(scope, filters.forumId, `forum ${filters.forumId}`);
       c.header('content-type', 'application/x-ndjson; charset=utf-8');
       // A streamed body has no zod schema to be typed against (the route documents it as
       // text), hence the cast.
