@@ -5,9 +5,9 @@ import { revisions } from '../src/db/schema/index.ts';
 import type { VerdictData } from '../src/decisions/verdict-payload.ts';
 import { getForum } from '../src/forums/forums.ts';
 import { type LlmJob, llmJobSchema } from '../src/jobs/payloads.ts';
-import { judgePost } from '../src/llm/judge-post.ts';
+import { fallbackDecision, judgePost } from '../src/llm/judge-post.ts';
+import { LlmFailure } from '../src/llm/llm-client.ts';
 import { llmSettingsSchema } from '../src/llm/llm-settings.ts';
-import { PROMPT_VERSION } from '../src/llm/prompt.ts';
 import { parseForumOverrides, restrictTo } from '../src/moderation/overrides.ts';
 import { prepareText } from '../src/moderation/text/prepare-text.ts';
 import { storeDecision } from './store-decision.ts';
@@ -38,21 +38,12 @@ export function createLlmProcessor(ctx: AppContext) {
       // A new policy set was published while the post waited. Its thresholds must not judge
       // scores the old set produced (nor be labelled with the old version): the local verdict
       // stands, raised to review, and the decision says why.
-      const verdict = local.verdict.action === 'allow' ? { ...local.verdict, action: 'review' as const } : local.verdict;
-      return storeDecision(ctx, {
-        ...stored,
-        verdict,
-        scorers: local.scorers,
-        timings: local.timings,
-        llm: {
-          status: 'failed',
-          reason: 'policy_set_changed',
-          message: `the policy set changed from ${policySetVersion} to ${policySet.version} while the post waited`,
-          model: ctx.llm.client.model,
-          prompt_version: PROMPT_VERSION,
-          asked,
-        },
-      });
+      const failure = new LlmFailure(
+        'policy_set_changed',
+        `the policy set changed from ${policySetVersion} to ${policySet.version} while the post waited`,
+      );
+      const { verdict, llm } = fallbackDecision(ctx.llm, local, asked, failure);
+      return storeDecision(ctx, { ...stored, verdict, scorers: local.scorers, timings: local.timings, llm: { ...llm } });
     }
     const result = await judgePost(
       ctx.llm,

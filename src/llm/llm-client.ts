@@ -11,6 +11,7 @@ export type LlmFailureReason =
   | 'invalid_output'
   | 'budget_exhausted'
   | 'circuit_open'
+  | 'policy_set_changed'
   | 'error';
 
 export class LlmFailure extends Error {
