@@ -65,10 +65,9 @@ export async function recordDecision(db: Db, input: DecisionInput): Promise<Reco
       eventType: 'verdict.created',
       payload: { type: 'verdict.created', data: verdictData(inserted) },
     });
-    // A post that came from Discourse is also acted on there, retried like a callback.
-    const [forum] = await tx.select({ integrations: forums.integrations }).from(forums).where(eq(forums.id, job.forumId));
-    const integrations = integrationsSchema.safeParse(forum?.integrations ?? {});
-    const engineAction = integrations.success ? discourseActionFor(inserted, job.post, integrations.data) : undefined;
+    // A post that came from Discourse is also acted on there, retried like a callback. Only
+    // then are the forum's engine settings read: most decisions need no second forum query.
+    const engineAction = job.post.metadata?.engine === 'discourse' ? await discourseActionOf(tx, inserted, job) : undefined;
     const engineDeliveryId = engineAction
       ? await insertDelivery(tx, {
           forumId: inserted.forumId,
@@ -180,4 +179,10 @@ async function existingDecision(tx: Tx, revisionId: string, policySetVersion: st
     .from(deliveries)
     .where(and(eq(deliveries.decisionId, decision.id), eq(deliveries.status, 'pending')));
   return { decision, created: false, pendingDeliveryIds: pending.map((d) => d.id) };
+}
+
+async function discourseActionOf(tx: Tx, decision: Decision, job: ModerateJob) {
+  const [forum] = await tx.select({ integrations: forums.integrations }).from(forums).where(eq(forums.id, job.forumId));
+  const integrations = integrationsSchema.safeParse(forum?.integrations ?? {});
+  return integrations.success ? discourseActionFor(decision, job.post, integrations.data) : undefined;
 }
