@@ -118,7 +118,7 @@ function time(posts: string[], iterations: number, work: (text: string) => numbe
 }
 
 const policySet = await loadPolicySet();
-const scorer = createLocalScorer(policySet.policies, policySet.model);
+const scorer = createLocalScorer(policySet.policies, policySet.model, policySet.knowledge);
 const random = seededRandom(0x4ea27);
 const corpus = sizes.map((size) => ({ ...size, posts: Array.from({ length: postsPerSize }, () => buildPost(size.bytes, random)) }));
 // A harder case than everyday traffic: about 1 KB of the hard minimal pairs the model was

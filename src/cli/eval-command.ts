@@ -84,11 +84,17 @@ async function scoreWithTheLlm(opts: EvalOptions) {
   const [content, policySet] = await Promise.all([readInput(opts.dataset), loadPolicies(opts.policies)]);
   const posts = readDataset(content, source, { labelled: true });
   const bar = progress(posts.length, `scoring ${source} with ${config.llm.model}`);
-  const scored = await scoreWithLlm(policySet, createLocalScorer(policySet.policies, policySet.model), posts, localLlmDeps(config), {
-    prices: { input: opts.inputPrice, output: opts.outputPrice },
-    concurrency: opts.concurrency,
-    onPost: () => bar.tick(),
-  });
+  const scored = await scoreWithLlm(
+    policySet,
+    createLocalScorer(policySet.policies, policySet.model, policySet.knowledge),
+    posts,
+    localLlmDeps(config),
+    {
+      prices: { input: opts.inputPrice, output: opts.outputPrice },
+      concurrency: opts.concurrency,
+      onPost: () => bar.tick(),
+    },
+  );
   bar.done();
   return { source, policySet, ...scored };
 }

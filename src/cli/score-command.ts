@@ -27,7 +27,7 @@ export function scoreCommand(): Command {
       const [content, policySet] = await Promise.all([readInput(opts.input), loadPolicies(opts.policies)]);
       // Validate the whole input before printing anything: a half-scored file is easy to mistake for a whole one.
       const posts = readDataset(content, sourceName(opts.input));
-      const scorer = createLocalScorer(policySet.policies, policySet.model);
+      const scorer = createLocalScorer(policySet.policies, policySet.model, policySet.knowledge);
       let out = '';
       for (const post of posts) {
         const { ms: _ms, ...verdict } = scoreDatasetPost(policySet, scorer, post);

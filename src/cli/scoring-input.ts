@@ -53,7 +53,7 @@ export async function scoreLabelledFile(dataset: string, policiesDir: string | u
   const [content, set] = await Promise.all([readInput(dataset), policySet ? Promise.resolve(policySet) : loadPolicies(policiesDir)]);
   const posts = readDataset(content, source, { labelled: true });
   const bar = progress(posts.length, `scoring ${source}`);
-  const results = scoreLabelledPosts(set, createLocalScorer(set.policies, set.model), posts, () => bar.tick());
+  const results = scoreLabelledPosts(set, createLocalScorer(set.policies, set.model, set.knowledge), posts, () => bar.tick());
   bar.done();
   return { source, policySet: set, posts, results };
 }

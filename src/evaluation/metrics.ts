@@ -1,7 +1,7 @@
 import { type Evidence, type ModerationAction, type PolicyId, type PolicyResult, policyIds } from '../moderation/types.ts';
 
 /** The part of a policy result evaluation (and `hearth score`'s output) relies on. */
-export type PolicyOutcome = Pick<PolicyResult, 'policy' | 'score' | 'flagged' | 'evidence' | 'rationale'>;
+export type PolicyOutcome = Pick<PolicyResult, 'policy' | 'score' | 'flagged' | 'evidence' | 'rationale' | 'strength' | 'claim'>;
 
 /** A labelled post next to what the scorer made of it. */
 export interface LabelledResult {

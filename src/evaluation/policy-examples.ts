@@ -19,7 +19,7 @@ export interface ExamplesReport {
 
 /** Scores every policy's own examples against that policy, as `hearth policies test` and `publish` do. */
 export function runPolicyExamples(set: PolicySet): ExamplesReport {
-  const scorer = createLocalScorer(set.policies, set.model);
+  const scorer = createLocalScorer(set.policies, set.model, set.knowledge);
   const failures: ExampleFailure[] = [];
   const policies = set.policies.map((policy) => {
     const cases = [

@@ -28,12 +28,14 @@ export function scoreDatasetPost(policySet: PolicySet, scorer: LocalScorer, post
     urgent: scored.verdict.urgent,
     language: scored.language,
     // Only the documented fields: the output is a contract for scripts, whatever the scorer adds.
-    policies: scored.verdict.policies.map(({ policy, score, flagged, evidence, rationale }) => ({
+    policies: scored.verdict.policies.map(({ policy, score, flagged, evidence, rationale, strength, claim }) => ({
       policy,
       score,
       flagged,
       evidence: evidence.map(({ start, end, text }) => ({ start, end, text })),
       rationale,
+      strength: strength ?? 'rule',
+      ...(claim ? { claim } : {}),
     })),
     ms,
   };

@@ -13,7 +13,7 @@ export interface NamedDataset {
 
 /** Features come from the rules in force, so a model is trained for one rule set. */
 export function trainingExamples(policySet: PolicySet, posts: readonly LabelledPost[]): TrainingExample[] {
-  const rulesOnly = createLocalScorer(policySet.policies);
+  const rulesOnly = createLocalScorer(policySet.policies, undefined, policySet.knowledge);
   return posts.map((p) => ({ features: rulesOnly.features(p.text, p.format), labels: p.labels }));
 }
 
@@ -55,7 +55,7 @@ export function crossValidate(
       [],
       options,
     );
-    const scorer = createLocalScorer(policySet.policies, model);
+    const scorer = createLocalScorer(policySet.policies, model, policySet.knowledge);
     for (let i = k; i < posts.length; i += folds) {
       const post = posts[i] as LabelledPost;
       results.push({ ...scoreDatasetPost(policySet, scorer, post), text: post.text, labels: post.labels });

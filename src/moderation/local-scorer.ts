@@ -1,5 +1,7 @@
 import type { Policy, SentenceFlag, Signal } from '../policies/schema.ts';
+import { type ClaimMatcher, createClaimMatcher } from './claims/claim-matcher.ts';
 import { detectors } from './detectors/index.ts';
+import type { ScorerKnowledge } from './knowledge.ts';
 import { extractFeatures } from './model/features.ts';
 import { compileModel, type LinearModel, type Prediction, predictAll } from './model/linear-model.ts';
 import { createLiteralScanner } from './prefilter/literal-scanner.ts';
@@ -10,7 +12,7 @@ import { analyseSpeech } from './speech/speech-acts.ts';
 import { subjectIsOther } from './speech/subject.ts';
 import { detectLanguage } from './text/detect-language.ts';
 import { type PreparedText, prepareText, type TextFormat, toOriginalSpan } from './text/prepare-text.ts';
-import type { Evidence, PolicyResult } from './types.ts';
+import type { Evidence, EvidenceStrength, MatchedClaim, PolicyResult } from './types.ts';
 
 export interface LocalScore {
   policies: PolicyResult[];
@@ -38,6 +40,10 @@ interface CompiledSignal {
   signal: Signal;
   /** Global regex over `norm` for patterns; undefined for detectors. */
   regex?: RegExp;
+  /** For `match: claims`: the claims base, indexed. */
+  claims?: ClaimMatcher;
+  /** For `explain_with`: each hazard entry's terms, to say which entry a hit is and why it harms. */
+  explanations?: Array<{ test: RegExp; detail: string }>;
   /**
    * Indexes (into the scorer's literal scanner) of literals one of which every match of
    * `regex` contains; undefined when the pattern has no such literals and must always run.
@@ -55,7 +61,13 @@ interface Hit {
   start: number;
   end: number;
   sentence: Sentence | undefined;
+  /** Why this hit is harmful, when the signal's knowledge says (a hazard's reason, a claim's fact). */
+  detail?: string;
+  claim?: MatchedClaim;
 }
+
+/** A claim-matching signal's default closeness in meaning, when its policy file does not set one. */
+const DEFAULT_MIN_SIMILARITY = 0.6;
 
 /**
  * The local scorer: every policy's signals (patterns using shared word lists, personal-data detectors) are
@@ -63,11 +75,11 @@ interface Hit {
  * (a directive, a claim stated as fact, data about someone else), and combined as a
  * noisy-or. Pure and deterministic; compiled once per policy set.
  */
-export function createLocalScorer(policies: Policy[], model?: LinearModel): LocalScorer {
+export function createLocalScorer(policies: Policy[], model: LinearModel | undefined, knowledge: ScorerKnowledge): LocalScorer {
   const allLiterals: string[] = [];
   const compiled: CompiledPolicy[] = policies.map((policy) => ({
     policy,
-    signals: policy.signals.map((signal) => compileSignal(signal, allLiterals)),
+    signals: policy.signals.map((signal) => compileSignal(signal, allLiterals, knowledge)),
   }));
   // Most signals cannot match most posts; one pass over the post finds which can, so that
   // only their regexes run (the regexes were most of the scorer's time).
@@ -81,11 +93,13 @@ export function createLocalScorer(policies: Policy[], model?: LinearModel): Loca
     if (prepared.quoted.length > 0 && (prepared.norm.match(/\p{L}/gu)?.length ?? 0) < MIN_OWN_LETTERS) {
       prepared = prepareText(text, format, { keepQuotes: true });
     }
-    const speech = analyseSpeech(prepared.norm);
+    const speech = analyseSpeech(prepared.norm, knowledge.speech);
     const ctx: ScoringContext = {
       prepared,
       sentences: speech.sentences,
       debunking: speech.debunking,
+      addressesThing: knowledge.speech.thingAddressed.test(prepared.norm),
+      cues: knowledge.speech,
       detectorCache: new Map(),
       literalsPresent: scanner.scan(prepared.norm),
     };
@@ -99,6 +113,7 @@ export function createLocalScorer(policies: Policy[], model?: LinearModel): Loca
         firedSignals: rules.flatMap((r) => r.fired.map((id) => `${r.result.policy}/${id}`)),
         detectors: [...ctx.detectorCache.entries()].filter(([, hits]) => hits.length > 0).map(([name]) => name),
         language,
+        stopWords: knowledge.stopWords,
       });
     return { ctx, rules, language, features };
   };
@@ -131,30 +146,49 @@ function withModel(rule: PolicyResult, policy: Policy, prediction: Prediction, p
   const probability = Math.min(MODEL_SCORE_CAP, Math.round(prediction.probability * 1000) / 1000);
   const score = rule.score >= policy.rules_stand_at ? Math.max(rule.score, probability) : probability;
   const flagged = score >= policy.flag_at;
-  if (rule.evidence.length > 0 || !flagged) return { ...rule, score, flagged };
+  // What the flag stands on: the rules' evidence when any fired, else the model's word weights.
+  const strength: EvidenceStrength = rule.strength !== 'none' ? (rule.strength ?? 'rule') : flagged ? 'model' : 'none';
+  if (rule.evidence.length > 0 || !flagged) return { ...rule, score, flagged, strength };
   // Flagged by the model alone: the words that weighed most are the evidence.
+  // Several features can point at one word ("golpe" as a word and in a phrase): merged, as rule hits are.
   const spans = prediction.drivers().map((f) => snapSpan(prepared.original, toOriginalSpan(prepared.normMap, f.start, f.end)));
-  const evidence = spans
-    .sort((a, b) => a.start - b.start)
-    .map((s) => ({ ...s, text: prepared.original.slice(s.start, s.end).toWellFormed() }));
+  const evidence = evidenceOfSpans(spans, prepared.original);
   const words = evidence
     .map((e) => `"${e.text}"`)
     .slice(0, 3)
     .join(', ');
-  return { ...rule, score, flagged, evidence, rationale: `wording typical of ${policy.title.toLowerCase()} (${words})` };
+  return { ...rule, score, flagged, strength, evidence, rationale: `wording typical of ${policy.title.toLowerCase()} (${words})` };
 }
 
 /** Compiles a signal's regex, appending the literals its matches require to `allLiterals`. */
-function compileSignal(signal: Signal, allLiterals: string[]): CompiledSignal {
-  if (!signal.pattern) return { signal };
+function compileSignal(signal: Signal, allLiterals: string[], knowledge: ScorerKnowledge): CompiledSignal {
+  if (signal.match === 'claims') {
+    const claims = createClaimMatcher(knowledge.claims, {
+      stopWords: knowledge.stopWords,
+      vectors: knowledge.vectors,
+      minSimilarity: signal.min_similarity ?? DEFAULT_MIN_SIMILARITY,
+      normalise: (text) => prepareText(text, 'text').norm,
+    });
+    return { signal, claims };
+  }
+  const explanations = signal.explain_with
+    ? (knowledge.hazards.get(signal.explain_with) ?? []).map((entry) => ({
+        test: new RegExp(entry.terms.map((t) => `(?:${t})`).join('|'), 'u'),
+        detail: `${entry.reason} (${entry.source.name}: ${entry.source.url})`,
+      }))
+    : undefined;
+  if (!signal.pattern) return { signal, explanations };
   const literals = requiredLiterals(signal.pattern)?.map((literal) => allLiterals.push(literal) - 1);
-  return { signal, regex: new RegExp(signal.pattern, 'gu'), literals };
+  return { signal, regex: new RegExp(signal.pattern, 'gu'), literals, explanations };
 }
 
 interface ScoringContext {
   prepared: PreparedText;
   sentences: Sentence[];
   debunking: boolean;
+  /** The post speaks to an illness, pain or a body part ("Lupus, I'll beat you yet"): its "you" is that thing. */
+  addressesThing: boolean;
+  cues: ScorerKnowledge['speech'];
   detectorCache: Map<string, Hit[]>;
   /** Flags by literal index from the scanner: which required literals occur in `norm`. */
   literalsPresent: Uint8Array;
@@ -172,20 +206,26 @@ function scorePolicy({ policy, signals }: CompiledPolicy, ctx: ScoringContext): 
   for (const f of counted) miss *= 1 - f.signal.weight;
   const score = Math.round((1 - miss) * 1000) / 1000;
   const flagged = score >= policy.flag_at;
-  const strongest = [...primary].sort((a, b) => b.signal.weight - a.signal.weight)[0];
+  const strongest = [...primary].sort((a, b) => Number(b.signal.strong) - Number(a.signal.strong) || b.signal.weight - a.signal.weight)[0];
+  const explained = strongest?.hits.find((h) => h.detail);
+  const claim = primary.flatMap((f) => f.hits).find((h) => h.claim)?.claim;
+  const strength: EvidenceStrength = !strongest ? 'none' : strongest.signal.strong ? 'strong' : 'rule';
   const result: PolicyResult = {
     policy: policy.id,
     score,
     flagged,
     // Evidence is kept for any score, so a forum that lowers `flag_at` still sees why.
     evidence: evidenceOf(counted, ctx.prepared.original),
-    rationale: strongest ? strongest.signal.rationale : 'no signal',
+    rationale: strongest ? (explained ? `${strongest.signal.rationale}: ${explained.detail}` : strongest.signal.rationale) : 'no signal',
+    strength,
+    ...(claim ? { claim } : {}),
   };
   return { result, fired: fired.map((f) => f.signal.id) };
 }
 
-function findHits({ signal, regex, literals }: CompiledSignal, ctx: ScoringContext): Hit[] {
+function findHits({ signal, regex, literals, claims, explanations }: CompiledSignal, ctx: ScoringContext): Hit[] {
   const { prepared } = ctx;
+  if (claims) return claimHits(claims, ctx);
   if (regex) {
     if (literals && !literals.some((i) => ctx.literalsPresent[i] === 1)) return [];
     const hits: Hit[] = [];
@@ -195,7 +235,8 @@ function findHits({ signal, regex, literals }: CompiledSignal, ctx: ScoringConte
       const end = m.index + m[0].trimEnd().length;
       if (end <= start) continue;
       const span = snapSpan(prepared.original, toOriginalSpan(prepared.normMap, start, end));
-      hits.push({ ...span, sentence: sentenceAtNorm(ctx.sentences, m.index) });
+      const detail = explanations?.find((e) => e.test.test(prepared.norm.slice(start, end)))?.detail;
+      hits.push({ ...span, sentence: sentenceAtNorm(ctx.sentences, m.index), ...(detail ? { detail } : {}) });
     }
     return hits;
   }
@@ -213,6 +254,31 @@ function findHits({ signal, regex, literals }: CompiledSignal, ctx: ScoringConte
   return hits;
 }
 
+/**
+ * Sentences stated as fact that match a known false claim. Whether each counts (not asked, not
+ * hedged, not a debunk) is the signal's `when: claim`, checked like any other hit.
+ */
+function claimHits(claims: ClaimMatcher, ctx: ScoringContext): Hit[] {
+  const hits: Hit[] = [];
+  for (const sentence of ctx.sentences) {
+    if (sentence.question || sentence.debunk) continue;
+    const match = claims.match(sentence.text);
+    if (!match) continue;
+    const trimmedStart = sentence.start + (sentence.text.length - sentence.text.trimStart().length);
+    const trimmedEnd = sentence.start + sentence.text.trimEnd().length;
+    const span = snapSpan(ctx.prepared.original, toOriginalSpan(ctx.prepared.normMap, trimmedStart, trimmedEnd));
+    const { claim, similarity } = match;
+    hits.push({
+      ...span,
+      sentence,
+      detail: `"${claim.claim}" Fact: ${claim.fact} (${claim.source.name}: ${claim.source.url})`,
+      claim: { id: claim.id, claim: claim.claim, fact: claim.fact, source: claim.source, similarity },
+    });
+    if (hits.length >= MAX_HITS_PER_SIGNAL) break;
+  }
+  return hits;
+}
+
 const flagTest: Record<SentenceFlag, (s: Sentence, ctx: ScoringContext) => boolean> = {
   question: (s) => s.question,
   directive: (s) => s.directive,
@@ -223,6 +289,8 @@ const flagTest: Record<SentenceFlag, (s: Sentence, ctx: ScoringContext) => boole
   harm_reduction: (s) => s.harmReduction,
   recalled: (s) => s.recalled,
   debunking_post: (_s, ctx) => ctx.debunking,
+  // A thing is named and either the post speaks to it, or no person is in the sentence.
+  aimed_at_thing: (s, ctx) => ctx.cues.nonPersonTarget.test(s.text) && (ctx.addressesThing || !ctx.cues.personTarget.test(s.text)),
 };
 
 function accepts(signal: Signal, hit: Hit, ctx: ScoringContext): boolean {
@@ -235,7 +303,7 @@ function accepts(signal: Signal, hit: Hit, ctx: ScoringContext): boolean {
   if (signal.unless.some((flag) => flagTest[flag](s, ctx))) return false;
   // Words in quotation marks, in a post that reports or rebuts them, or after a verb of saying
   // ("she told me \"…\"", "someone DMed me \"…\""), are someone else's.
-  if ((ctx.debunking || s.reported || REPORTING_VERB.test(s.text)) && insideQuotes(ctx.prepared.original, hit.start)) return false;
+  if ((ctx.debunking || s.reported || ctx.cues.reportingVerb.test(s.text)) && insideQuotes(ctx.prepared.original, hit.start)) return false;
   if (signal.subject === 'other' && !subjectIsOther(ctx.prepared.original, hit.start, s.text)) return false;
   return true;
 }
@@ -268,7 +336,18 @@ function sentenceAtOriginal(ctx: ScoringContext, originalIndex: number): Sentenc
 }
 
 function evidenceOf(fired: Array<{ hits: Hit[] }>, original: string): Evidence[] {
-  const spans = fired.flatMap((f) => f.hits).sort((a, b) => a.start - b.start || b.end - a.end);
+  return evidenceOfSpans(
+    fired.flatMap((f) => f.hits),
+    original,
+  );
+}
+
+/**
+ * Spans as evidence: sorted, with overlapping or touching spans merged, so a moderator never
+ * reads the same words twice and no two items share offsets.
+ */
+function evidenceOfSpans(raw: ReadonlyArray<{ start: number; end: number }>, original: string): Evidence[] {
+  const spans = [...raw].sort((a, b) => a.start - b.start || b.end - a.end);
   const merged: Array<{ start: number; end: number }> = [];
   for (const s of spans) {
     const last = merged[merged.length - 1];
@@ -279,9 +358,6 @@ function evidenceOf(fired: Array<{ hits: Hit[] }>, original: string): Evidence[]
 }
 
 const QUOTE_MARKS = /["“”«»„]/g;
-const REPORTING_VERB =
-  /\b(?:said|says|say|told|tells|tell|wrote|writes|messaged|dm'?d|dmed|dms|pm'?d|texted|commented|replied|replies|asked|yelled|shouted|screamed|heard|posted|called me|calls me|called us|sent me|sends me|screenshotted)\b/;
-
 /** True when an odd number of quotation marks precede `index` on its line. */
 function insideQuotes(original: string, index: number): boolean {
   const lineStart = original.lastIndexOf('\n', index - 1) + 1;

@@ -13,6 +13,8 @@ export const policyOverrideSchema = z
     thresholds: z.array(thresholdSchema).min(1).optional(),
     /** Scores in this band are also judged by the LLM (when one is configured). */
     uncertain_band: bandSchema.optional(),
+    /** `false`: never remove automatically for this policy; the strictest action is `hold`. */
+    auto_remove: z.boolean().optional(),
   })
   .strict();
 

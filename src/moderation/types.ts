@@ -13,12 +13,32 @@ export interface Evidence {
   field?: 'title';
 }
 
+/**
+ * What a policy's score stands on, weakest first: nothing; the model's word weights alone;
+ * rule patterns; strong evidence of the policy's own kind (a directive to others, an attack on
+ * a person, someone else's data, a matched false claim, crisis language). Actions grow with it.
+ */
+export const evidenceStrengths = ['none', 'model', 'rule', 'strong'] as const;
+export type EvidenceStrength = (typeof evidenceStrengths)[number];
+
+/** The known false claim a sentence matched, shown to moderators beside the flag. */
+export interface MatchedClaim {
+  id: string;
+  claim: string;
+  fact: string;
+  source: { name: string; url: string };
+  similarity: number;
+}
+
 export interface PolicyResult {
   policy: PolicyId;
   score: number;
   flagged: boolean;
   evidence: Evidence[];
   rationale: string;
+  /** Absent on decisions stored before it existed; read as `rule` there. */
+  strength?: EvidenceStrength;
+  claim?: MatchedClaim;
 }
 
 export interface Verdict {

@@ -20,7 +20,7 @@ export class ActivePolicies {
   private state: PolicyState;
 
   constructor(initial: PolicySet) {
-    this.state = { policySet: initial, scorer: createLocalScorer(initial.policies, initial.model) };
+    this.state = { policySet: initial, scorer: createLocalScorer(initial.policies, initial.model, initial.knowledge) };
   }
 
   current(): PolicyState {
@@ -33,7 +33,7 @@ export class ActivePolicies {
     const [row] = await db.select().from(policySets).where(gt(policySets.id, seen)).orderBy(desc(policySets.id)).limit(1);
     if (!row) return false;
     const policySet = buildPolicySet(new Map(Object.entries(row.files)), `published policy set ${row.id}`);
-    this.state = { policySet, scorer: createLocalScorer(policySet.policies, policySet.model), publicationId: row.id };
+    this.state = { policySet, scorer: createLocalScorer(policySet.policies, policySet.model, policySet.knowledge), publicationId: row.id };
     return true;
   }
 }

@@ -41,7 +41,7 @@ export async function readPolicyFilesAt(
       );
     },
   );
-  const listing = await git('git', ['ls-tree', '--name-only', commit, `${prefix}/`], { cwd: repo });
+  const listing = await git('git', ['ls-tree', '-r', '--name-only', commit, `${prefix}/`], { cwd: repo });
   const files: PolicyFiles = new Map();
   for (const path of listing.stdout.split('\n').filter(Boolean)) {
     const name = path.slice(prefix.length + 1);

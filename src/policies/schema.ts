@@ -25,6 +25,8 @@ export const sentenceFlags = [
   'harm_reduction',
   'recalled',
   'debunking_post',
+  // Aimed at a thing (an illness, pain, the weather), not a person: hostility needs a human target.
+  'aimed_at_thing',
 ] as const;
 
 export const signalSchema = z
@@ -34,6 +36,21 @@ export const signalSchema = z
     pattern: regexSource.optional(),
     /** A built-in detector of personal data, run on the original casing. */
     detector: z.enum(detectorNames).optional(),
+    /** `claims`: sentences stated as fact that match a known false claim of policies/claims/ by meaning. */
+    match: z.enum(['claims']).optional(),
+    /** For `match: claims`, how close in meaning (0..1) a sentence must come to a claim. */
+    min_similarity: z.number().gt(0).max(1).optional(),
+    /** A hazard lexicon of policies/knowledge/ whose matching entry's reason and source explain each hit. */
+    explain_with: z
+      .string()
+      .regex(/^[a-z_]+$/)
+      .optional(),
+    /**
+     * Strong evidence of the policy's own kind (a directive to others, an attack aimed at a
+     * person, someone else's personal data, a matched false claim, crisis language). Only
+     * strong evidence can remove a post or mark it urgent; anything else reaches `hold` at most.
+     */
+    strong: z.boolean().default(false),
     /** The sentence must be of this kind. `claim`: stated as fact, not asked, hedged or reported. */
     when: z.enum(['any', 'directive', 'claim', 'not_question']).default('any'),
     /** The signal does not count in sentences of these kinds. */
@@ -46,8 +63,8 @@ export const signalSchema = z
     rationale: z.string().min(3),
   })
   .strict()
-  .refine((s) => (s.pattern === undefined) !== (s.detector === undefined), {
-    message: 'a signal needs exactly one of pattern or detector',
+  .refine((s) => [s.pattern, s.detector, s.match].filter((x) => x !== undefined).length === 1, {
+    message: 'a signal needs exactly one of pattern, detector or match',
   });
 
 export const thresholdSchema = z.object({ min: z.number().min(0).max(1), action: z.enum(actionOrder) }).strict();

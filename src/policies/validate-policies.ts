@@ -1,14 +1,20 @@
 import {
   buildPolicySet,
-  isPolicySetFile,
+  hazardLexiconName,
+  isLexiconFile,
+  isPolicyFile,
   type Lexicons,
   MODEL_FILE,
   PolicyFileError,
   type PolicyFiles,
   type PolicySet,
+  parseClaims,
+  parseHazards,
   parseLexicons,
   parseModel,
   parsePolicy,
+  parseSpeechCues,
+  SPEECH_FILE,
 } from './loader.ts';
 
 export interface ValidationReport {
@@ -34,11 +40,16 @@ export function validatePolicyFiles(files: PolicyFiles, source: string): Validat
   };
   const lexicons: Lexicons = {};
   for (const [name, raw] of files) {
-    if (name.startsWith('_') && name !== MODEL_FILE && isPolicySetFile(name))
-      attempt(() => Object.assign(lexicons, parseLexicons(name, raw)));
+    if (isLexiconFile(name)) attempt(() => Object.assign(lexicons, parseLexicons(name, raw)));
+    if (name.startsWith('knowledge/'))
+      attempt(() => {
+        lexicons[hazardLexiconName(name)] = parseHazards(name, raw).flatMap((e) => e.terms);
+      });
+    if (name.startsWith('claims/')) attempt(() => parseClaims(name, raw));
+    if (name === SPEECH_FILE) attempt(() => parseSpeechCues(name, raw));
   }
   for (const [name, raw] of files) {
-    if (!name.startsWith('_')) attempt(() => parsePolicy(name, raw, lexicons));
+    if (isPolicyFile(name)) attempt(() => parsePolicy(name, raw, lexicons));
   }
   const model = files.get(MODEL_FILE);
   if (model !== undefined) attempt(() => parseModel(model));

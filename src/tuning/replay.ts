@@ -59,7 +59,7 @@ export async function replayForum(
   );
   opts.onTotal?.(posts.length);
   const overrides = parseForumOverrides(forum.policyOverrides);
-  const scorer = createLocalScorer(policySet.policies, policySet.model);
+  const scorer = createLocalScorer(policySet.policies, policySet.model, policySet.knowledge);
   const replayed: ReplayedPost[] = posts.map((p) => {
     const scored = scorePost(policySet, scorer, { body: p.body, format: p.format, title: p.title ?? undefined }, overrides);
     opts.onPost?.();

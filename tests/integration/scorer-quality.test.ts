@@ -12,7 +12,7 @@ describe('scorer quality on the dev set', () => {
   it('reaches macro F1 0.80 without removing a crisis post', async () => {
     const posts = readDataset(await readFile(devSet, 'utf8'), 'forum-posts.dev.jsonl', { labelled: true });
     const policySet = await loadPolicySet();
-    const report = evaluateDataset(policySet, createLocalScorer(policySet.policies, policySet.model), posts);
+    const report = evaluateDataset(policySet, createLocalScorer(policySet.policies, policySet.model, policySet.knowledge), posts);
     expect(report.posts).toBe(260);
     expect(report.macro_f1).toBeGreaterThanOrEqual(0.8);
     expect(report.crisis.removed).toBe(0);
@@ -29,7 +29,7 @@ describe('scorer quality on the dev set', () => {
   ])('holds up on the independent check set %s', async (file, minF1, maxCleanFlagged) => {
     const posts = readDataset(await readFile(new URL(`../fixtures/${file}`, import.meta.url), 'utf8'), file, { labelled: true });
     const policySet = await loadPolicySet();
-    const report = evaluateDataset(policySet, createLocalScorer(policySet.policies, policySet.model), posts);
+    const report = evaluateDataset(policySet, createLocalScorer(policySet.policies, policySet.model, policySet.knowledge), posts);
     expect(report.macro_f1).toBeGreaterThanOrEqual(minF1);
     expect(report.clean_flagged_rate).toBeLessThanOrEqual(maxCleanFlagged);
     expect(report.crisis.removed).toBe(0);

@@ -17,23 +17,22 @@ export interface FeatureInput {
   /** Personal-data detectors that found something. */
   detectors: string[];
   language: string;
+  /** Words that carry no harm alone (policies/_stopwords.yaml): no feature of their own, nor a pair of two. */
+  stopWords: ReadonlySet<string>;
 }
 
 const TOKEN = /[\p{L}\p{N}]+(?:['’][\p{L}]+)?/gu;
 /** Most tokens have no digit or curly apostrophe; testing first skips two replace() calls. */
 const NEEDS_FOLDING = /[\d’]/;
 
-// Function words carry no meaning alone and, with little data, a model fits noise to them;
-// they still count inside word pairs ("you people", "a bunch").
-const FUNCTION_WORDS = new Set(
-  'a an the and or but if so of to in on at by for with from as is are was were be been am it its this that these those there here what which who when where how than then too very just also about into over after before again all any some each more most no not do does did have has had i me my we our you your he him his she her they them their'.split(
-    ' ',
-  ),
-);
+// Web addresses and @handles name places and people, not harm: a model that learned them would
+// learn one forum's regulars or links.
+const ADDRESS_OR_HANDLE =
+  /\b(?:https?:\/\/|www\.)\S+|(?<![\p{L}\p{N}])@[\p{L}\p{N}_.]+|\b[\p{L}\p{N}-]+\.(?:com|org|net|io|co|uk|de|fr|es)\b\S*/gu;
 
 /**
  * Turns a prepared post into the sparse binary features of the linear model: words and word
- * pairs (digits folded, so "300mg" and "600mg" are one feature), words inside directives, the
+ * pairs other than stop words (digits folded, so "300mg" and "600mg" are one feature), words inside directives, the
  * speech acts present, the rule signals that fired and the detectors that found personal data.
  * Deterministic; the same function serves training and scoring, so they cannot drift apart.
  */
@@ -44,18 +43,26 @@ export function extractFeatures(input: FeatureInput): Map<string, Feature> {
   const add = (name: string, start = -1, end = -1) => {
     if (!features.has(name)) features.set(name, { name, start, end });
   };
+  const stop = input.stopWords;
   for (const s of input.sentences) {
-    let previous: { token: string; start: number } | undefined;
-    for (const m of regexMatches(TOKEN, s.text)) {
+    let previous: { token: string; start: number; stop: boolean } | undefined;
+    // Blanked to the same length, so offsets still point into the post.
+    const text =
+      s.text.includes('@') || s.text.includes('.') || s.text.includes('/')
+        ? s.text.replace(ADDRESS_OR_HANDLE, (m) => ' '.repeat(m.length))
+        : s.text;
+    for (const m of regexMatches(TOKEN, text)) {
       const token = NEEDS_FOLDING.test(m[0]) ? m[0].replace(/\d+/g, '0').replace(/’/g, "'") : m[0];
       const start = s.start + m.index;
       const end = start + m[0].length;
-      if (!FUNCTION_WORDS.has(token)) {
+      const isStop = stop.has(token);
+      if (!isStop) {
         add(`w:${token}`, start, end);
         if (s.directive) add(`d:${token}`, start, end);
       }
-      if (previous) add(`b:${previous.token}_${token}`, previous.start, end);
-      previous = { token, start };
+      // A pair keeps a stop word's sense ("you people"), but two stop words ("i just") say nothing.
+      if (previous && !(previous.stop && isStop)) add(`b:${previous.token}_${token}`, previous.start, end);
+      previous = { token, start, stop: isStop };
     }
     if (s.question) add('f:question');
     if (s.directive) add('f:directive');

@@ -122,7 +122,9 @@ describe('CircuitBreaker', () => {
 });
 
 describe('judgePost', () => {
-  const local = scorePost(set, createLocalScorer(set.policies, set.model), { body: 'You are a pathetic liar and everyone here knows it.' });
+  const local = scorePost(set, createLocalScorer(set.policies, set.model, set.knowledge), {
+    body: 'You are a pathetic liar and everyone here knows it.',
+  });
   const input = {
     forumId: 'f',
     contentHash: 'h',

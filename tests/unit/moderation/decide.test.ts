@@ -1,16 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { decide } from '../../../src/moderation/decide.ts';
 import { mergeOverrides, parseForumOverrides } from '../../../src/moderation/overrides.ts';
-import type { PolicyResult } from '../../../src/moderation/types.ts';
+import type { EvidenceStrength, PolicyResult } from '../../../src/moderation/types.ts';
 import { loadPolicySet } from '../../../src/policies/loader.ts';
 
 const { byId } = await loadPolicySet();
-const result = (policy: PolicyResult['policy'], score: number): PolicyResult => ({
+const result = (policy: PolicyResult['policy'], score: number, strength: EvidenceStrength = 'strong'): PolicyResult => ({
   policy,
   score,
   flagged: score >= 0.5,
   evidence: score > 0 ? [{ start: 0, end: 4, text: 'text' }] : [],
   rationale: 'r',
+  strength,
 });
 
 describe('decide', () => {
@@ -25,6 +26,28 @@ describe('decide', () => {
     expect(v.urgent).toBe(true);
     expect(v.action).toBe('hold');
     expect(decide(byId, [result('self_harm', 0.55)])).toMatchObject({ urgent: true, action: 'review' });
+  });
+
+  it('lets each kind of evidence reach only so far: the model review, rules hold, strong evidence remove', () => {
+    expect(decide(byId, [result('hostility', 0.99, 'model')]).action).toBe('review');
+    expect(decide(byId, [result('hostility', 0.99, 'rule')]).action).toBe('hold');
+    expect(decide(byId, [result('hostility', 0.99, 'strong')]).action).toBe('remove');
+    // A score just under a band stays below it whatever the evidence.
+    expect(decide(byId, [result('hostility', 0.969, 'strong')]).action).toBe('hold');
+    expect(decide(byId, [result('hostility', 0.97, 'strong')]).action).toBe('remove');
+  });
+
+  it('marks a crisis urgent only on crisis language, never on a score alone', () => {
+    expect(decide(byId, [result('self_harm', 0.95, 'model')])).toMatchObject({ urgent: false, action: 'review' });
+    expect(decide(byId, [result('self_harm', 0.95, 'rule')])).toMatchObject({ urgent: false, action: 'hold' });
+    expect(decide(byId, [result('self_harm', 0.95, 'strong')])).toMatchObject({ urgent: true, action: 'hold' });
+  });
+
+  it('holds instead of removing where a forum switched automatic removal off for a policy', () => {
+    const noRemoval = decide(byId, [result('hostility', 0.99)], { hostility: { auto_remove: false } });
+    expect(noRemoval.action).toBe('hold');
+    const otherPolicy = decide(byId, [result('hostility', 0.99)], { privacy_leak: { auto_remove: false } });
+    expect(otherPolicy.action).toBe('remove');
   });
 
   it('applies forum overrides: a policy switched off, a threshold moved', () => {

@@ -5,7 +5,7 @@ import type { PolicyId } from '../../../src/moderation/types.ts';
 import { loadPolicySet } from '../../../src/policies/loader.ts';
 
 const policySet = await loadPolicySet();
-const scorer = createLocalScorer(policySet.policies, policySet.model);
+const scorer = createLocalScorer(policySet.policies, policySet.model, policySet.knowledge);
 
 function flags(text: string, format?: 'text' | 'markdown' | 'html'): PolicyId[] {
   return scorer
@@ -123,16 +123,17 @@ describe('the local scorer (rules and model together)', () => {
     expect(scorer.score(text).scorers).toEqual(policySet.model ? ['local-rules', 'local-model'] : ['local-rules']);
   });
 
-  it('lets the model hold a post but never remove it on its own', () => {
+  it('lets the model alone send a post to review, never hold or remove it', () => {
     const model = {
       format: 'hearth-linear-model/1' as const,
       trained_on: [],
       policies: { hostility: { weights: { 'w:pineapple': 50 } } },
     };
-    const onlyModel = createLocalScorer(policySet.policies, model);
+    const onlyModel = createLocalScorer(policySet.policies, model, policySet.knowledge);
     const result = onlyModel.score('Pineapple pineapple pineapple.').policies.find((p) => p.policy === 'hostility');
     expect(result).toMatchObject({ flagged: true, score: 0.95 });
     expect(result?.evidence[0]?.text).toBe('Pineapple');
-    expect(decide(policySet.byId, onlyModel.score('Pineapple pineapple pineapple.').policies).action).toBe('hold');
+    expect(result?.strength).toBe('model');
+    expect(decide(policySet.byId, onlyModel.score('Pineapple pineapple pineapple.').policies).action).toBe('review');
   });
 });

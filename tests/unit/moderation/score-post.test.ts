@@ -4,7 +4,7 @@ import { scorePost } from '../../../src/moderation/score-post.ts';
 import { loadPolicySet } from '../../../src/policies/loader.ts';
 
 const policySet = await loadPolicySet();
-const scorer = createLocalScorer(policySet.policies, policySet.model);
+const scorer = createLocalScorer(policySet.policies, policySet.model, policySet.knowledge);
 
 describe('scoring a whole post', () => {
   it('scores the title too, and marks title evidence', () => {

@@ -4,6 +4,9 @@ import { compileModel, type LinearModel, linearModelSchema, predictAll } from '.
 import { type TrainingExample, trainLinearModel } from '../../../src/moderation/model/train-linear-model.ts';
 import { classify } from '../../../src/moderation/speech/speech-acts.ts';
 import type { PolicyId } from '../../../src/moderation/types.ts';
+import { loadPolicySet } from '../../../src/policies/loader.ts';
+
+const { knowledge } = await loadPolicySet();
 
 /** Predicts one policy with a one-policy model. */
 const predictHostility = (policy: { weights: Record<string, number>; threshold?: number }, features: ReturnType<typeof featuresOf>) => {
@@ -14,7 +17,14 @@ const predictHostility = (policy: { weights: Record<string, number>; threshold?:
 };
 
 const featuresOf = (text: string) =>
-  extractFeatures({ norm: text, sentences: [classify(text)], firedSignals: [], detectors: [], language: 'en' });
+  extractFeatures({
+    norm: text,
+    sentences: [classify(text, knowledge.speech)],
+    firedSignals: [],
+    detectors: [],
+    language: 'en',
+    stopWords: knowledge.stopWords,
+  });
 
 const examples: TrainingExample[] = [];
 for (let i = 0; i < 30; i++) {
@@ -23,6 +33,17 @@ for (let i = 0; i < 30; i++) {
 }
 
 describe('the linear model', () => {
+  it('has no feature for a stop word, or a pair of two, and none for addresses or handles', () => {
+    const features = [...featuresOf("i've just done myself in on the stairs, see https://example.org/x and ask @sam_r").keys()];
+    expect(features).not.toContain("w:i've");
+    expect(features).not.toContain('w:just');
+    expect(features).not.toContain('w:myself');
+    expect(features).not.toContain("b:i've_just");
+    expect(features).toContain('w:stairs');
+    expect(features).toContain('b:the_stairs');
+    expect(features.filter((f) => /example|https|sam_r/.test(f))).toEqual([]);
+  });
+
   const model = trainLinearModel(examples, [{ dataset: 'toy', posts: examples.length }], { epochs: 20 });
 
   it('learns to separate what it was shown, and validates as a model file', () => {
@@ -45,9 +66,9 @@ describe('the linear model', () => {
   });
 
   it('names the words that drove a score, with their spans', () => {
-    const text = 'you are such a clown';
-    const drivers = predictHostility({ weights: { 'w:clown': 2, 'w:such': 0.5 } }, featuresOf(text)).drivers();
-    expect(drivers.map((d) => d.name)).toEqual(['w:clown', 'w:such']);
+    const text = 'you are such a ridiculous clown';
+    const drivers = predictHostility({ weights: { 'w:clown': 2, 'w:ridiculous': 0.5 } }, featuresOf(text)).drivers();
+    expect(drivers.map((d) => d.name)).toEqual(['w:clown', 'w:ridiculous']);
     expect(text.slice(drivers[0]?.start, drivers[0]?.end)).toBe('clown');
   });
 });

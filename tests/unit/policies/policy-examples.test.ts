@@ -3,7 +3,7 @@ import { createLocalScorer } from '../../../src/moderation/local-scorer.ts';
 import { loadPolicySet } from '../../../src/policies/loader.ts';
 
 const policySet = await loadPolicySet();
-const scorer = createLocalScorer(policySet.policies, policySet.model);
+const scorer = createLocalScorer(policySet.policies, policySet.model, policySet.knowledge);
 
 describe.each(policySet.policies.map((p) => [p.id, p] as const))('policy %s classifies its own examples', (id, policy) => {
   it.each(policy.examples.flagged)('flags: %s', (text) => {

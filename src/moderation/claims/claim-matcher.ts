@@ -1,0 +1,188 @@
+import type { Claim } from '../knowledge.ts';
+import { type WordVectors, wordSimilarity } from './word-vectors.ts';
+
+/*
+ * Claim matching, as fact-checkers do it: a sentence a member states as fact is compared by
+ * meaning with every wording of every known false claim. Meaning here is the claim's content
+ * words, weighted by how rare they are among claims, each met by the same word stem or, with
+ * word vectors, by a word close in meaning. Two guards keep true statements out: a sentence
+ * that negates what the claim asserts ("vaccines do NOT cause autism") is not the claim, and a
+ * sentence closer to the established fact than to the claim is the fact.
+ */
+
+export interface ClaimMatch {
+  claim: Claim;
+  /** 0..1: how much of the claim's meaning the sentence carries. */
+  similarity: number;
+}
+
+export interface ClaimMatcher {
+  /** The best-matching claim for a sentence of the matching view, when one reaches `minSimilarity`. */
+  match(sentence: string): ClaimMatch | undefined;
+}
+
+export interface ClaimMatcherOptions {
+  stopWords: ReadonlySet<string>;
+  vectors?: WordVectors;
+  /** How close a sentence must come to a claim's meaning to match it. */
+  minSimilarity: number;
+  /** Normalises claim texts the way posts are (lower case, accents folded…). */
+  normalise: (text: string) => string;
+}
+
+/** A content word: its stem meets other forms of the word; the word itself is what has a vector. */
+interface Token {
+  stem: string;
+  word: string;
+}
+
+interface Wording {
+  claimIndex: number;
+  tokens: Token[];
+  negated: boolean;
+  weight: number;
+}
+
+const WORD = /[\p{L}\p{N}]+(?:['’][\p{L}]+)?/gu;
+const NEGATION = /\b(?:not|no|never|cannot|nothing|none|neither|nor|[a-z]+n['’]t)\b/g;
+/** Word pairs whose vectors are this close count as the same meaning, scaled by how close. */
+const MIN_WORD_SIMILARITY = 0.6;
+/** Only the wordings that share the most rare words with a sentence are compared in full. */
+const MAX_CANDIDATES = 12;
+/** A sentence shorter than this many content words is too little to assert a claim. */
+const MIN_CONTENT_WORDS = 3;
+
+export function createClaimMatcher(claims: readonly Claim[], options: ClaimMatcherOptions): ClaimMatcher {
+  const { stopWords, vectors, minSimilarity, normalise } = options;
+  const contentTokens = (text: string): Token[] => {
+    const byStem = new Map<string, Token>();
+    for (const word of contentWords(text, stopWords)) {
+      const s = stem(word);
+      if (!byStem.has(s)) byStem.set(s, { stem: s, word });
+    }
+    return [...byStem.values()];
+  };
+
+  const claimWordings: Wording[] = [];
+  const factWordings: Wording[] = [];
+  claims.forEach((c, claimIndex) => {
+    for (const text of [c.claim, ...c.paraphrases]) claimWordings.push(wording(normalise(text), claimIndex));
+    factWordings.push(wording(normalise(c.fact), claimIndex));
+  });
+
+  // A stem found in many claims ("cure", "health") says little about which claim it is.
+  const claimsWithStem = new Map<string, Set<number>>();
+  for (const w of claimWordings) for (const t of w.tokens) getOrSet(claimsWithStem, t.stem, () => new Set()).add(w.claimIndex);
+  const idf = (s: string) => Math.log((claims.length + 1) / ((claimsWithStem.get(s)?.size ?? 0) + 1)) + 1;
+  for (const w of [...claimWordings, ...factWordings]) w.weight = sum(w.tokens.map((t) => idf(t.stem)));
+
+  const wordingsWithStem = new Map<string, number[]>();
+  claimWordings.forEach((w, i) => {
+    for (const t of w.tokens) getOrSet(wordingsWithStem, t.stem, () => []).push(i);
+  });
+
+  const similarityCache = new Map<string, number>();
+  const tokenSimilarity = (x: Token, y: Token): number => {
+    if (x.stem === y.stem) return 1;
+    if (!vectors) return 0;
+    const [a, b] = x.word < y.word ? [x.word, y.word] : [y.word, x.word];
+    const key = `${a} ${b}`;
+    let s = similarityCache.get(key);
+    if (s === undefined) {
+      const cos = wordSimilarity(vectors, a, b) ?? 0;
+      s = cos >= MIN_WORD_SIMILARITY ? cos : 0;
+      // Bounded: a long-running worker meets an open-ended vocabulary.
+      if (similarityCache.size > 200_000) similarityCache.clear();
+      similarityCache.set(key, s);
+    }
+    return s;
+  };
+
+  /** How much of `target`'s weighted meaning the sentence's stems carry, and of the sentence's the target's. */
+  const coverage = (sentence: Token[], sentenceWeight: number, target: Wording) => {
+    let targetCovered = 0;
+    for (const t of target.tokens) targetCovered += idf(t.stem) * Math.max(0, ...sentence.map((s) => tokenSimilarity(s, t)));
+    let sentenceCovered = 0;
+    for (const s of sentence) sentenceCovered += idf(s.stem) * Math.max(0, ...target.tokens.map((t) => tokenSimilarity(s, t)));
+    const ofTarget = target.weight === 0 ? 0 : targetCovered / target.weight;
+    const ofSentence = sentenceWeight === 0 ? 0 : sentenceCovered / sentenceWeight;
+    // Mostly: does the sentence say everything the claim says; a little: is that what the sentence is about.
+    return ofTarget ** 0.7 * ofSentence ** 0.3;
+  };
+
+  return {
+    match(sentence) {
+      const tokens = contentTokens(sentence);
+      if (tokens.length < MIN_CONTENT_WORDS) return undefined;
+      const negated = isNegated(sentence);
+      const sentenceWeight = sum(tokens.map((t) => idf(t.stem)));
+      // Candidates: wordings sharing the rarest words with the sentence.
+      const shared = new Map<number, number>();
+      for (const t of tokens) for (const i of wordingsWithStem.get(t.stem) ?? []) shared.set(i, (shared.get(i) ?? 0) + idf(t.stem));
+      const candidates = [...shared.entries()]
+        .filter(([i, overlap]) => overlap >= 0.25 * (claimWordings[i] as Wording).weight)
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, MAX_CANDIDATES);
+      let best: ClaimMatch | undefined;
+      for (const [i] of candidates) {
+        const w = claimWordings[i] as Wording;
+        // "X does not cause Y" is the opposite of the claim "X causes Y", and the reverse.
+        if (w.negated !== negated) continue;
+        const similarity = coverage(tokens, sentenceWeight, w);
+        if (similarity < minSimilarity || (best && similarity <= best.similarity)) continue;
+        const fact = factWordings[w.claimIndex] as Wording;
+        if (coverage(tokens, sentenceWeight, fact) >= similarity) continue;
+        best = { claim: claims[w.claimIndex] as Claim, similarity: Math.round(similarity * 1000) / 1000 };
+      }
+      return best;
+    },
+  };
+
+  function wording(text: string, claimIndex: number): Wording {
+    return { claimIndex, tokens: contentTokens(text), negated: isNegated(text), weight: 0 };
+  }
+}
+
+function contentWords(text: string, stopWords: ReadonlySet<string>): string[] {
+  const words: string[] = [];
+  for (const m of text.toLowerCase().matchAll(WORD)) {
+    const w = m[0].replace(/’/g, "'");
+    if (w.length > 1 && !stopWords.has(w) && !/^\d+$/.test(w)) words.push(w);
+  }
+  return words;
+}
+
+function isNegated(text: string): boolean {
+  return ((text.toLowerCase().match(NEGATION)?.length ?? 0) & 1) === 1;
+}
+
+/** A light English stemmer: plurals and the commonest verb endings, enough to meet "vaccines" with "vaccine". */
+export function stem(word: string): string {
+  if (word.length <= 3) return word;
+  if (word.endsWith('ies') && word.length > 4) return `${word.slice(0, -3)}y`;
+  if (word.endsWith('sses')) return word.slice(0, -2);
+  if (/(?:ch|sh|x|z)es$/.test(word)) return word.slice(0, -2);
+  if (word.endsWith('s') && !word.endsWith('ss') && !word.endsWith('us') && !word.endsWith('is')) return word.slice(0, -1);
+  if (word.endsWith('ing') && word.length > 5) return undouble(word.slice(0, -3));
+  if (word.endsWith('ed') && word.length > 4) return undouble(word.slice(0, -2));
+  return word;
+}
+
+function undouble(w: string): string {
+  return /([bdfgmnprt])\1$/.test(w) ? w.slice(0, -1) : w;
+}
+
+function sum(values: number[]): number {
+  let total = 0;
+  for (const v of values) total += v;
+  return total;
+}
+
+function getOrSet<K, V>(map: Map<K, V>, key: K, make: () => V): V {
+  let value = map.get(key);
+  if (value === undefined) {
+    value = make();
+    map.set(key, value);
+  }
+  return value;
+}
