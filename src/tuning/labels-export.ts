@@ -4,7 +4,7 @@ import { forums } from '../db/schema/index.ts';
 import { AppError } from '../errors.ts';
 import { storedPosts } from './stored-posts.ts';
 
-/** One reviewed post in the dataset format of ../shared/datasets/forum-posts.dev.jsonl. */
+/** One reviewed post in the dataset format of datasets/forum-posts.dev.jsonl. */
 export interface LabelledLine {
   id: string;
   text: string;

@@ -5,8 +5,9 @@ import { evaluateDataset } from '../../src/evaluation/score-dataset.ts';
 import { createLocalScorer } from '../../src/moderation/local-scorer.ts';
 import { loadPolicySet } from '../../src/policies/loader.ts';
 
-// tests/integration → tests → the repository (/work/main) → /work, beside which sits shared/.
-const devSet = new URL('../../../shared/datasets/forum-posts.dev.jsonl', import.meta.url);
+// The repository's own data (datasets/README.md says what each set is and who wrote it).
+const datasets = new URL('../../datasets/', import.meta.url);
+const devSet = new URL('forum-posts.dev.jsonl', datasets);
 
 describe('scorer quality on the dev set', () => {
   it('reaches macro F1 0.80 without removing a crisis post', async () => {
@@ -20,14 +21,15 @@ describe('scorer quality on the dev set', () => {
     expect(report.clean_flagged_rate).toBeLessThanOrEqual(0.05);
   });
 
-  // Written by someone who never saw the rules, and never used to train or tune them: the
-  // honest check that the scorer generalises beyond the wording it was built from.
+  // Written by people who never saw the rules, and never trained on: a check that the scorer
+  // generalises beyond the wording it was built from. Earlier changes were chosen by looking at
+  // these sets, so they are floors against regressions rather than honest estimates.
   it.each([
     ['holdout-check.jsonl', 0.8, 0.1],
     ['check-2.jsonl', 0.7, 0.15],
     ['check-3.jsonl', 0.75, 0.15],
   ])('holds up on the independent check set %s', async (file, minF1, maxCleanFlagged) => {
-    const posts = readDataset(await readFile(new URL(`../fixtures/${file}`, import.meta.url), 'utf8'), file, { labelled: true });
+    const posts = readDataset(await readFile(new URL(file, datasets), 'utf8'), file, { labelled: true });
     const policySet = await loadPolicySet();
     const report = evaluateDataset(policySet, createLocalScorer(policySet.policies, policySet.model, policySet.knowledge), posts);
     expect(report.macro_f1).toBeGreaterThanOrEqual(minF1);

@@ -58,7 +58,7 @@ describe('requiredLiterals', () => {
 
   it('holds for every signal of the shipped policies on the dev set', async () => {
     const { policies } = await loadPolicySet();
-    const posts = readFileSync(new URL('../../../../shared/datasets/forum-posts.dev.jsonl', import.meta.url), 'utf8')
+    const posts = readFileSync(new URL('../../../datasets/forum-posts.dev.jsonl', import.meta.url), 'utf8')
       .trim()
       .split('\n')
       .map((line) => prepareText(JSON.parse(line).text, 'text').norm);
