@@ -22,6 +22,8 @@ export interface DecisionFilters {
 export interface LatestReview {
   outcome: 'confirm' | 'override';
   action: Action;
+  /** The action in force before this review: the review before it, else the decision's. */
+  previous_action: Action;
   labels: PolicyId[];
   reviewer: string;
   created_at: string;
@@ -48,11 +50,18 @@ export interface Page<T> {
   next_cursor: string | null;
 }
 
-/** The newest review of a decision, as JSON, for list rows. */
+/**
+ * The newest review of a decision, as JSON, for list rows and the verdict route. The outer
+ * decision is named `decisions.…` in full: in the select list of a query on that table alone,
+ * drizzle renders `${decisions.id}` as a bare "id", which here would mean the review's own id.
+ */
 export const latestReviewSql = sql<LatestReview | null>`(
-  select json_build_object('outcome', r.outcome, 'action', r.action, 'labels', r.labels, 'reviewer', r.reviewer,
+  select json_build_object('outcome', r.outcome, 'action', r.action,
+    'previous_action', coalesce((select p.action from reviews p where p.decision_id = r.decision_id and p.created_at < r.created_at
+      order by p.created_at desc limit 1), decisions.action),
+    'labels', r.labels, 'reviewer', r.reviewer,
     'created_at', to_char(r.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))
-  from reviews r where r.decision_id = ${decisions.id} order by r.created_at desc limit 1)`;
+  from reviews r where r.decision_id = decisions.id order by r.created_at desc limit 1)`;
 
 /** Restricts a query to the forums a key may see; a named forum outside them is a 404. */
 export function forumCondition(scope: ForumScope, forumId: string | undefined): SQL | undefined {

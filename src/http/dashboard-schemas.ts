@@ -76,6 +76,7 @@ const reviewSummarySchema = z
   .object({
     outcome: z.enum(reviewOutcomes),
     action: z.enum(actionOrder),
+    previous_action: z.enum(actionOrder).openapi({ description: 'The action in force before this review' }),
     labels: z.array(z.enum(policyIds)),
     reviewer: z.string(),
     created_at: z.string(),
@@ -256,7 +257,10 @@ export const reviewInputSchema = z
   .object({
     outcome: z.enum(reviewOutcomes),
     action: z.enum(actionOrder).optional().openapi({ description: 'Required for an override; a confirm keeps the action' }),
-    labels: z.array(z.enum(policyIds)).max(policyIds.length).openapi({ description: 'Policies that truly apply; [] for a clean post' }),
+    labels: z.array(z.enum(policyIds)).max(policyIds.length).optional().openapi({
+      description:
+        "Policies that truly apply; [] for a clean post. Required for an override; a confirm without labels keeps those in force (the newest review's, else the policies the decision flagged)",
+    }),
     note: z.string().max(2000).optional(),
   })
   .strict()

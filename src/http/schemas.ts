@@ -63,6 +63,55 @@ export const verdictSchema = z
     },
   });
 
+export const verdictInForceSchema = verdictSchema
+  .extend({
+    action: z.enum(actionOrder).openapi({ description: "The action in force: the newest review's, else what Hearth decided" }),
+    decided_action: z.enum(actionOrder).openapi({ description: 'What Hearth decided, before any review' }),
+    review: z
+      .object({
+        outcome: z.enum(['confirm', 'override']),
+        action: z.enum(actionOrder),
+        previous_action: z.enum(actionOrder).openapi({ description: 'The action in force before this review' }),
+        reviewer: z.string().openapi({ description: "The reviewing key's name (or prefix)" }),
+        reviewed_at: z.iso.datetime(),
+        labels: z.array(z.enum(policyIds)).openapi({ description: 'The policies the moderator found to apply' }),
+      })
+      .nullable()
+      .openapi({ description: 'The newest moderator review of this decision; null when none' }),
+  })
+  .openapi('VerdictInForce', {
+    description: 'A verdict as the verdict route answers it: with the action a moderator put in force',
+    example: {
+      forum_id: 'chronic-pain',
+      post_id: 'post-8841',
+      revision: 1,
+      decision_id: '0b6f3c1e-8a2d-4f5b-9c7e-1d2a3b4c5d6e',
+      action: 'allow',
+      decided_action: 'hold',
+      urgent: false,
+      policies: [
+        {
+          policy: 'unsafe_medical_advice',
+          score: 0.95,
+          flagged: true,
+          evidence: [{ start: 0, end: 37, text: 'Just quit your duloxetine cold turkey' }],
+          rationale: 'directive to another member to stop a prescribed medication',
+        },
+      ],
+      policy_set_version: 'ps_da416101c812c187',
+      decided_at: '2026-11-20T09:14:03.512Z',
+      language: 'en',
+      review: {
+        outcome: 'override',
+        action: 'allow',
+        previous_action: 'hold',
+        reviewer: 'sam',
+        reviewed_at: '2026-11-20T09:31:44.120Z',
+        labels: [],
+      },
+    },
+  });
+
 export const callbackSchema = z
   .object({ type: z.literal('verdict.created'), data: verdictSchema })
   .openapi('VerdictCallback', { description: 'Body POSTed to the forum callback URL, signed with the callback secret' });

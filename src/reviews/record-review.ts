@@ -14,8 +14,11 @@ export interface ReviewInput {
   outcome: ReviewOutcome;
   /** Required for an override; a confirm keeps the decision's action. */
   action?: Action;
-  /** The policies that truly apply; [] for a clean post. */
-  labels: PolicyId[];
+  /**
+   * The policies that truly apply; [] for a clean post. Required for an override; a confirm
+   * without them keeps the labels in force (the newest review's, else the policies flagged).
+   */
+  labels?: PolicyId[];
   note?: string;
 }
 
@@ -50,7 +53,7 @@ export async function recordReview(
     }
     // The action in force is the newest review's, once a moderator has overridden it.
     const [latest] = await tx
-      .select({ action: reviews.action })
+      .select({ action: reviews.action, labels: reviews.labels })
       .from(reviews)
       .where(eq(reviews.decisionId, decisionId))
       .orderBy(desc(reviews.createdAt))
@@ -62,8 +65,14 @@ export async function recordReview(
     if (input.outcome === 'override' && input.action === undefined) {
       throw new AppError('validation_failed', 'an override needs the action the post should get');
     }
+    // An override changes the verdict, so the moderator must say what applies; a confirm agrees
+    // with what is in force, labels included, unless the moderator names others.
+    if (input.outcome === 'override' && input.labels === undefined) {
+      throw new AppError('validation_failed', 'an override needs labels: the policies that truly apply, [] for a clean post');
+    }
     const action = input.action ?? current;
-    const labels = [...new Set(input.labels)];
+    const inForce = latest?.labels ?? decision.policies.filter((p) => p.flagged).map((p) => p.policy);
+    const labels = [...new Set(input.labels ?? inForce)];
 
     const [review] = await tx
       .insert(reviews)

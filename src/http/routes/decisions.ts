@@ -144,7 +144,7 @@ export function decisionRoutes(ctx: AppContext) {
       path: '/v1/decisions/{id}/reviews',
       summary: 'Confirm or override a decision',
       description:
-        'Records who reviewed it, when and why, as an audit event. `labels` are the policies that truly apply: the tuning CLI learns from them. An override sends a verdict.updated callback to the forum.',
+        'Records who reviewed it, when and why, as an audit event. `labels` are the policies that truly apply: the tuning CLI learns from them. An override needs them; a confirm without them keeps the labels in force (the newest review’s, else the policies the decision flagged). An override sends a verdict.updated callback to the forum.',
       tags: ['reviews'],
       ...reviewers,
       request: { params: decisionParams, body: { required: true, ...json(reviewInputSchema) } },

@@ -116,6 +116,14 @@ describe('reviews', () => {
 
     const detail = await call('GET', `/v1/decisions/${d.id}`, auditor);
     expect(detail.body.review).toMatchObject({ outcome: 'confirm', reviewer: 'alex' });
+    // Lists show the newest review too (a query on decisions alone once lost it).
+    const listed = await call('GET', '/v1/decisions?forum_id=chronic-pain&reviewed=true', auditor);
+    expect(listed.body.items.find((i: { id: string }) => i.id === d.id)?.review).toMatchObject({
+      outcome: 'confirm',
+      action: 'review',
+      previous_action: 'review',
+      reviewer: 'alex',
+    });
     expect(detail.body.reviews).toHaveLength(1);
     const event = detail.body.audit_trail.find((e: { type: string }) => e.type === 'reviewed');
     expect(event).toMatchObject({
@@ -179,13 +187,35 @@ describe('reviews', () => {
     expect(event?.payload).toMatchObject({ previous_action: 'allow', action: 'remove' });
   });
 
+  it('lets a confirm leave labels out: it keeps the flagged policies, or the labels an earlier review put in force', async () => {
+    const flagged = await seedDecision(h.ctx, {
+      postId: 'r-confirm',
+      action: 'review',
+      flagged: [
+        { policy: 'unsafe_medical_advice', score: 0.7 },
+        { policy: 'misinformation', score: 0.66 },
+      ],
+    });
+    const confirm = await call('POST', `/v1/decisions/${flagged.id}/reviews`, alex.headers, { outcome: 'confirm' });
+    expect(confirm.status).toBe(201);
+    expect(confirm.body.review).toMatchObject({ outcome: 'confirm', action: 'review' });
+    expect([...confirm.body.review.labels].sort()).toEqual(['misinformation', 'unsafe_medical_advice']);
+
+    const cleared = await seedDecision(h.ctx, { postId: 'r-confirm-2', action: 'hold', flagged: [{ policy: 'hostility', score: 0.85 }] });
+    await call('POST', `/v1/decisions/${cleared.id}/reviews`, alex.headers, { outcome: 'override', action: 'allow', labels: [] });
+    const second = await call('POST', `/v1/decisions/${cleared.id}/reviews`, sam.headers, { outcome: 'confirm' });
+    expect(second.status).toBe(201);
+    expect(second.body.review).toMatchObject({ outcome: 'confirm', action: 'allow', labels: [] });
+  });
+
   it('refuses malformed reviews, changing nothing', async () => {
     const d = await seedDecision(h.ctx, { postId: 'r-3', action: 'review' });
     const bad = [
       { outcome: 'agree', labels: [] },
       { outcome: 'confirm', labels: ['rudeness'] },
-      { outcome: 'confirm' },
       { outcome: 'override', labels: [] },
+      // An override must say which policies apply; only a confirm may leave labels out.
+      { outcome: 'override', action: 'allow' },
       { outcome: 'confirm', action: 'remove', labels: [] },
       { outcome: 'confirm', labels: [], extra: true },
     ];
