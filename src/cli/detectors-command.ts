@@ -1,9 +1,10 @@
 import { Command } from 'commander';
 import { evaluateDetectors, parseAnnotatedSentences } from '../evaluation/detector-eval.ts';
+import type { Cli } from './cli-io.ts';
 import { readInput, sourceName } from './scoring-input.ts';
 
 /** `hearth detectors`: recall and precision of the personal-data detectors on annotated spans. */
-export function detectorsCommand(): Command {
+export function detectorsCommand(cli: Cli): Command {
   return new Command('detectors')
     .description('measure the personal-data detectors (phone, email, street address, full name) on annotated sentences')
     .requiredOption('--dataset <file>', 'a JSON array of {"full_text", "spans": [{"entity_type", "start_position", "end_position"}]}')
@@ -17,15 +18,15 @@ export function detectorsCommand(): Command {
         'precision counting a span of any annotated personal data (a card number taken for a phone).',
         '',
         'Example:',
-        '  npx hearth detectors --dataset ../shared/datasets/external/presidio-synth-pii.json',
+        '  npx hearth detectors --dataset path/to/presidio-synth-pii.json',
       ].join('\n'),
     )
     .action(async (opts: { dataset: string; json?: boolean }) => {
       const source = sourceName(opts.dataset);
-      const samples = parseAnnotatedSentences(await readInput(opts.dataset), source);
+      const samples = parseAnnotatedSentences(await readInput(cli, opts.dataset), source);
       const metrics = evaluateDetectors(samples);
       if (opts.json) {
-        process.stdout.write(`${JSON.stringify({ dataset: source, sentences: samples.length, detectors: metrics })}\n`);
+        cli.stdout.write(`${JSON.stringify({ dataset: source, sentences: samples.length, detectors: metrics })}\n`);
         return;
       }
       const row = (cells: string[]) =>
@@ -42,6 +43,6 @@ export function detectorsCommand(): Command {
         lines.push(row([m.detector, m.entity, m.recall.toFixed(3), m.precision.toFixed(3), m.precision_any.toFixed(3)]));
         lines.push(row(['', '', `${m.found}/${m.annotated}`, `${m.correct}/${m.detected}`]));
       }
-      process.stdout.write(`${lines.join('\n')}\n`);
+      cli.stdout.write(`${lines.join('\n')}\n`);
     });
 }

@@ -3,10 +3,11 @@ import { diffResults } from '../evaluation/policy-diff.ts';
 import { policyIds } from '../moderation/types.ts';
 import { readPolicyFilesAt } from '../policies/git-policies.ts';
 import { buildPolicySet } from '../policies/loader.ts';
+import type { Cli } from './cli-io.ts';
 import { loadPolicies, scoreLabelledFile } from './scoring-input.ts';
 
 /** `hearth diff`: two policy versions on the same labelled posts. */
-export function diffCommand(): Command {
+export function diffCommand(cli: Cli): Command {
   return new Command('diff')
     .description('compare two policy versions on the same labelled posts: which change action and why, and metric deltas')
     .requiredOption(
@@ -24,12 +25,12 @@ export function diffCommand(): Command {
       const { files, label } = await readPolicyFilesAt(opts.base);
       const baseSet = buildPolicySet(files, label);
       const draftSet = await loadPolicies(opts.policies);
-      const draft = await scoreLabelledFile(opts.dataset, undefined, draftSet);
-      const base = await scoreLabelledFile(opts.dataset, undefined, baseSet);
+      const draft = await scoreLabelledFile(cli, opts.dataset, undefined, draftSet);
+      const base = await scoreLabelledFile(cli, opts.dataset, undefined, baseSet);
       const diff = diffResults(base.results, draft.results);
       const draftLabel = opts.policies ?? 'policies/ (working tree)';
       if (opts.json) {
-        process.stdout.write(
+        cli.stdout.write(
           `${JSON.stringify({ dataset: draft.source, base: { source: label, version: baseSet.version }, draft: { source: draftLabel, version: draftSet.version }, ...diff })}\n`,
         );
         return;
@@ -66,7 +67,7 @@ export function diffCommand(): Command {
           );
         }
       }
-      process.stdout.write(`${out.join('\n')}\n`);
+      cli.stdout.write(`${out.join('\n')}\n`);
     });
 }
 

@@ -1,6 +1,5 @@
 import { writeFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError } from 'commander';
-import { loadConfig } from '../config/config.ts';
 import { AppError } from '../errors.ts';
 import { readDataset } from '../evaluation/dataset.ts';
 import { renderHtmlReport } from '../evaluation/html-report.ts';
@@ -8,12 +7,13 @@ import { scoreWithLlm } from '../evaluation/llm-eval.ts';
 import { evaluate } from '../evaluation/metrics.ts';
 import { localLlmDeps } from '../llm/local-llm-deps.ts';
 import { createLocalScorer } from '../moderation/local-scorer.ts';
+import type { Cli } from './cli-io.ts';
 import { formatEvaluation } from './eval-report.ts';
 import { progress } from './progress.ts';
 import { loadPolicies, readInput, scoreLabelledFile, sourceName } from './scoring-input.ts';
 
 /** `hearth eval`: scores a labelled dataset and reports per-policy quality, no database needed. */
-export function evalCommand(): Command {
+export function evalCommand(cli: Cli): Command {
   return new Command('eval')
     .description('score a labelled JSON Lines dataset and report precision, recall and F1 per policy, and every miss')
     .requiredOption(
@@ -37,7 +37,7 @@ export function evalCommand(): Command {
         'reported with their line numbers and nothing is scored.',
         '',
         'Examples:',
-        '  npx hearth eval --dataset ../shared/datasets/forum-posts.dev.jsonl',
+        '  npx hearth eval --dataset datasets/check-2.jsonl',
         '  npx hearth eval --dataset labelled.jsonl --policies ./policies --json --min-f1 0.8',
         '  npx hearth eval --dataset labelled.jsonl --html report.html',
         '  OPENAI_API_KEY=… npx hearth eval --dataset labelled.jsonl --llm --input-price 0.15',
@@ -45,21 +45,21 @@ export function evalCommand(): Command {
     )
     .action(async (opts: EvalOptions) => {
       const { source, policySet, results, llm } = opts.llm
-        ? await scoreWithTheLlm(opts)
-        : { ...(await scoreLabelledFile(opts.dataset, opts.policies)), llm: undefined };
+        ? await scoreWithTheLlm(cli, opts)
+        : { ...(await scoreLabelledFile(cli, opts.dataset, opts.policies)), llm: undefined };
       const report = evaluate(results);
       if (opts.html) {
         await writeFile(opts.html, renderHtmlReport({ source, policySet, report, results }));
-        process.stderr.write(`hearth: wrote ${opts.html}\n`);
+        cli.stderr.write(`hearth: wrote ${opts.html}\n`);
       }
       if (opts.json)
-        process.stdout.write(
+        cli.stdout.write(
           `${JSON.stringify({ dataset: source, policy_set_version: policySet.version, ...report, ...(llm ? { llm } : {}) })}\n`,
         );
-      else process.stdout.write(formatEvaluation(report, { source, policySetVersion: policySet.version }, llm));
+      else cli.stdout.write(formatEvaluation(report, { source, policySetVersion: policySet.version }, llm));
       if (opts.minF1 !== undefined && report.macro_f1 < opts.minF1) {
-        process.stderr.write(`hearth: macro F1 ${report.macro_f1.toFixed(3)} is below --min-f1 ${opts.minF1}\n`);
-        process.exitCode = 1;
+        cli.stderr.write(`hearth: macro F1 ${report.macro_f1.toFixed(3)} is below --min-f1 ${opts.minF1}\n`);
+        cli.exitCode = 1;
       }
     });
 }
@@ -76,14 +76,14 @@ interface EvalOptions {
   concurrency: number;
 }
 
-async function scoreWithTheLlm(opts: EvalOptions) {
-  const config = loadConfig();
+async function scoreWithTheLlm(cli: Cli, opts: EvalOptions) {
+  const config = cli.config();
   if (!config.llm.apiKey)
     throw new AppError('bad_request', '--llm needs OPENAI_API_KEY (and OPENAI_BASE_URL for an endpoint other than OpenAI)');
   const source = sourceName(opts.dataset);
-  const [content, policySet] = await Promise.all([readInput(opts.dataset), loadPolicies(opts.policies)]);
+  const [content, policySet] = await Promise.all([readInput(cli, opts.dataset), loadPolicies(opts.policies)]);
   const posts = readDataset(content, source, { labelled: true });
-  const bar = progress(posts.length, `scoring ${source} with ${config.llm.model}`);
+  const bar = progress(cli.stderr, posts.length, `scoring ${source} with ${config.llm.model}`);
   const scored = await scoreWithLlm(
     policySet,
     createLocalScorer(policySet.policies, policySet.model, policySet.knowledge),

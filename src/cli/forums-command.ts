@@ -3,10 +3,11 @@ import { integrationsSchema } from '../engines/engine.ts';
 import { AppError } from '../errors.ts';
 import { createForum, listForums, updateForum } from '../forums/forums.ts';
 import type { PolicyOverride } from '../moderation/overrides.ts';
+import type { Cli } from './cli-io.ts';
 import { withDatabase } from './database.ts';
 import { print } from './output.ts';
 
-export function forumsCommand(): Command {
+export function forumsCommand(cli: Cli): Command {
   const forums = new Command('forums').description('create, update and list forums (tenants)');
 
   forums
@@ -29,12 +30,12 @@ export function forumsCommand(): Command {
         const checked = integrations ? integrationsSchema.safeParse(integrations) : undefined;
         if (checked && !checked.success)
           throw new AppError('validation_failed', checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
-        const secrets = await withDatabase(async ({ db }, allowPrivate) => {
+        const secrets = await withDatabase(cli, async ({ db }, allowPrivate) => {
           const created = await createForum(db, { id, name: opts.name, callbackUrl: opts.callbackUrl }, { allowPrivate, actor: 'cli' });
           if (integrations) await updateForum(db, id, { integrations }, { allowPrivate, actor: 'cli' });
           return created;
         });
-        print({ ...secrets }, Boolean(opts.json));
+        print(cli.stdout, { ...secrets }, Boolean(opts.json));
       },
     );
 
@@ -90,7 +91,7 @@ export function forumsCommand(): Command {
         } & EngineOptions,
       ) => {
         const policyOverrides = overridesFromOptions(opts);
-        const forum = await withDatabase(({ db }, allowPrivate) =>
+        const forum = await withDatabase(cli, ({ db }, allowPrivate) =>
           updateForum(
             db,
             id,
@@ -116,6 +117,7 @@ export function forumsCommand(): Command {
           ),
         );
         print(
+          cli.stdout,
           {
             id: forum.id,
             name: forum.name,
@@ -138,7 +140,7 @@ export function forumsCommand(): Command {
     .option('--json', 'print JSON lines')
     .description('list forums (secrets are not shown)')
     .action(async (opts: { json?: boolean }) => {
-      const rows = await withDatabase(({ db }) => listForums(db));
+      const rows = await withDatabase(cli, ({ db }) => listForums(db));
       for (const f of rows) {
         const row = {
           id: f.id,
@@ -146,8 +148,8 @@ export function forumsCommand(): Command {
           callback_url: f.callbackUrl,
           callback_disabled_at: f.callbackDisabledAt?.toISOString() ?? null,
         };
-        if (opts.json) print(row, true);
-        else process.stdout.write(`${f.id}\t${f.callbackUrl ?? '-'}${f.callbackDisabledAt ? '\t(callback disabled)' : ''}\n`);
+        if (opts.json) print(cli.stdout, row, true);
+        else cli.stdout.write(`${f.id}\t${f.callbackUrl ?? '-'}${f.callbackDisabledAt ? '\t(callback disabled)' : ''}\n`);
       }
     });
 

@@ -3,6 +3,7 @@ import { createApiKey, keyStatus, listApiKeys, revokeApiKey } from '../auth/api-
 import { type ApiKey, apiKeyRoles } from '../db/schema/index.ts';
 import { AppError } from '../errors.ts';
 import { durationHint, parseDuration } from '../time/parse-duration.ts';
+import type { Cli } from './cli-io.ts';
 import { withDatabase } from './database.ts';
 import { print } from './output.ts';
 
@@ -30,7 +31,7 @@ function describeKey(k: ApiKey): Record<string, unknown> {
   };
 }
 
-export function keysCommand(): Command {
+export function keysCommand(cli: Cli): Command {
   const keys = new Command('keys').description('API keys for the dashboard and verdict API');
   keys
     .command('create')
@@ -49,7 +50,7 @@ export function keysCommand(): Command {
       '\nExamples:\n  npx hearth keys create --role admin --json\n  npx hearth keys create --role moderator --forum chronic-pain --name sam --expires 30d --json',
     )
     .action(async (opts: { role: (typeof apiKeyRoles)[number]; forum?: string[]; name?: string; expires?: number; json?: boolean }) => {
-      const { key, record } = await withDatabase(({ db }) =>
+      const { key, record } = await withDatabase(cli, ({ db }) =>
         createApiKey(db, {
           role: opts.role,
           forumIds: opts.forum,
@@ -58,6 +59,7 @@ export function keysCommand(): Command {
         }),
       );
       print(
+        cli.stdout,
         {
           key,
           role: record.role,
@@ -76,20 +78,20 @@ export function keysCommand(): Command {
     .option('--json', 'print one JSON object a line')
     .addHelpText('after', '\nExample:\n  npx hearth keys list')
     .action(async (opts: { json?: boolean }) => {
-      const all = await withDatabase(({ db }) => listApiKeys(db));
+      const all = await withDatabase(cli, ({ db }) => listApiKeys(db));
       if (opts.json) {
-        for (const k of all) process.stdout.write(`${JSON.stringify(describeKey(k))}\n`);
+        for (const k of all) cli.stdout.write(`${JSON.stringify(describeKey(k))}\n`);
         return;
       }
       if (all.length === 0) {
-        process.stdout.write('no keys yet; create one with: npx hearth keys create --role admin\n');
+        cli.stdout.write('no keys yet; create one with: npx hearth keys create --role admin\n');
         return;
       }
       const rows = all.map((k) => [k.keyPrefix, k.role, keyStatus(k), (k.forumIds ?? ['all']).join(','), k.name ?? '-']);
       const header = ['prefix', 'role', 'status', 'forums', 'name'];
       const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
       for (const r of [header, ...rows])
-        process.stdout.write(
+        cli.stdout.write(
           `${r
             .map((c, i) => c.padEnd(widths[i] ?? 0))
             .join('  ')
@@ -103,9 +105,9 @@ export function keysCommand(): Command {
     .option('--json', 'print JSON')
     .addHelpText('after', '\nExample:\n  npx hearth keys revoke hk_3qJf0a')
     .action(async (idOrPrefix: string, opts: { json?: boolean }) => {
-      const revoked = await withDatabase(({ db }) => revokeApiKey(db, idOrPrefix));
+      const revoked = await withDatabase(cli, ({ db }) => revokeApiKey(db, idOrPrefix));
       if (!revoked) throw new AppError('not_found', `no key ${idOrPrefix}; see npx hearth keys list`);
-      print(describeKey(revoked), Boolean(opts.json));
+      print(cli.stdout, describeKey(revoked), Boolean(opts.json));
     });
   return keys;
 }

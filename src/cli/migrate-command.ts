@@ -1,10 +1,10 @@
 import { Command } from 'commander';
-import { loadConfig } from '../config/config.ts';
 import { prepareDatabase } from '../db/migrate.ts';
+import type { Cli } from './cli-io.ts';
 
-export function migrateCommand(): Command {
+export function migrateCommand(cli: Cli): Command {
   return new Command('migrate').description('create the database if missing and apply pending migrations').action(async () => {
-    await prepareDatabase(loadConfig().databaseUrl);
-    process.stdout.write('database is up to date\n');
+    await prepareDatabase(cli.config().databaseUrl);
+    cli.stdout.write('database is up to date\n');
   });
 }

@@ -3,6 +3,7 @@ import { AppError } from '../errors.ts';
 import { runPolicyExamples } from '../evaluation/policy-examples.ts';
 import { defaultPoliciesDir, readPolicyFiles } from '../policies/loader.ts';
 import { validatePolicyFiles } from '../policies/validate-policies.ts';
+import type { Cli } from './cli-io.ts';
 import { describeFsError } from './scoring-input.ts';
 
 const dirArgument = ['[dir]', "policy directory (default: the repository's policies/)"] as const;
@@ -17,7 +18,7 @@ export async function readPolicyDir(dir: string) {
 }
 
 /** `hearth policies validate|test`: check policy files before anyone relies on them. */
-export function policiesCommand(): Command {
+export function policiesCommand(cli: Cli): Command {
   const policies = new Command('policies').description('check policy files: their schema, and their own examples');
 
   policies
@@ -31,17 +32,17 @@ export function policiesCommand(): Command {
       const { set, errors } = validatePolicyFiles(await readPolicyDir(source), source);
       const problems = errors.flatMap((e) => e.problems.map((p) => ({ file: e.file, ...p })));
       if (opts.json) {
-        process.stdout.write(`${JSON.stringify({ ok: errors.length === 0, version: set?.version ?? null, problems })}\n`);
+        cli.stdout.write(`${JSON.stringify({ ok: errors.length === 0, version: set?.version ?? null, problems })}\n`);
       } else if (set) {
         const signals = set.policies.reduce((n, p) => n + p.signals.length, 0);
-        process.stdout.write(`ok: ${set.policies.length} policies, ${signals} signals, version ${set.version}\n`);
+        cli.stdout.write(`ok: ${set.policies.length} policies, ${signals} signals, version ${set.version}\n`);
       } else {
-        for (const e of errors) process.stdout.write(`${e.message}\n`);
-        process.stdout.write(
+        for (const e of errors) cli.stdout.write(`${e.message}\n`);
+        cli.stdout.write(
           `\n${problems.length} problem${problems.length === 1 ? '' : 's'} in ${errors.length} file${errors.length === 1 ? '' : 's'}; fix them and run this again\n`,
         );
       }
-      if (errors.length > 0) process.exitCode = 1;
+      if (errors.length > 0) cli.exitCode = 1;
     });
 
   policies
@@ -54,26 +55,25 @@ export function policiesCommand(): Command {
       const source = dir ?? defaultPoliciesDir;
       const { set, errors } = validatePolicyFiles(await readPolicyDir(source), source);
       if (!set) {
-        for (const e of errors) process.stderr.write(`${e.message}\n`);
-        process.stderr.write('the policies do not validate; run npx hearth policies validate first\n');
-        process.exitCode = 1;
+        for (const e of errors) cli.stderr.write(`${e.message}\n`);
+        cli.stderr.write('the policies do not validate; run npx hearth policies validate first\n');
+        cli.exitCode = 1;
         return;
       }
       const report = runPolicyExamples(set);
-      if (opts.json) process.stdout.write(`${JSON.stringify({ version: set.version, ...report })}\n`);
+      if (opts.json) cli.stdout.write(`${JSON.stringify({ version: set.version, ...report })}\n`);
       else {
-        for (const p of report.policies)
-          process.stdout.write(`${p.policy.padEnd(24)}${String(p.passed).padStart(4)} of ${p.examples} right\n`);
-        if (report.failures.length > 0) process.stdout.write('\nwrong:\n');
+        for (const p of report.policies) cli.stdout.write(`${p.policy.padEnd(24)}${String(p.passed).padStart(4)} of ${p.examples} right\n`);
+        if (report.failures.length > 0) cli.stdout.write('\nwrong:\n');
         for (const f of report.failures) {
           const what = f.kind === 'flagged' ? 'should be flagged, was not' : 'should not be flagged, was';
-          process.stdout.write(`  ${f.policy}: ${what} (score ${f.score.toFixed(2)})\n`);
-          process.stdout.write(`    ${clip(f.text, 74)}\n`);
+          cli.stdout.write(`  ${f.policy}: ${what} (score ${f.score.toFixed(2)})\n`);
+          cli.stdout.write(`    ${clip(f.text, 74)}\n`);
           const evidence = f.evidence.map((e) => JSON.stringify(e.text)).join(', ');
-          process.stdout.write(`    ${clip(`${f.rationale}${evidence ? ` · ${evidence}` : ''}`, 74)}\n`);
+          cli.stdout.write(`    ${clip(`${f.rationale}${evidence ? ` · ${evidence}` : ''}`, 74)}\n`);
         }
       }
-      if (report.failures.length > 0) process.exitCode = 1;
+      if (report.failures.length > 0) cli.exitCode = 1;
     });
   return policies;
 }

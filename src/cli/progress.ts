@@ -1,3 +1,5 @@
+import type { CliOutput } from './cli-io.ts';
+
 /** A progress bar on standard error, drawn only when it is a terminal: pipes and CI stay quiet. */
 export interface Progress {
   tick(n?: number): void;
@@ -7,7 +9,7 @@ export interface Progress {
 const BAR_WIDTH = 30;
 const REDRAW_MS = 100;
 
-export function progress(total: number, label: string, stream: NodeJS.WriteStream = process.stderr): Progress {
+export function progress(stream: CliOutput, total: number, label: string): Progress {
   if (!stream.isTTY || total === 0) return { tick() {}, done() {} };
   let count = 0;
   let drawnAt = 0;

@@ -4,6 +4,7 @@ import { promisify } from 'node:util';
 import { Command } from 'commander';
 import { defaultPoliciesDir } from '../policies/loader.ts';
 import { publishPolicySet } from '../tuning/publish-policies.ts';
+import type { Cli } from './cli-io.ts';
 import { withDatabase } from './database.ts';
 import { print } from './output.ts';
 import { readPolicyDir } from './policies-command.ts';
@@ -18,7 +19,7 @@ async function defaultAuthor(): Promise<string> {
 }
 
 /** `hearth publish`: validate, test and record a policy set; workers switch to it. */
-export function publishCommand(): Command {
+export function publishCommand(cli: Cli): Command {
   return new Command('publish')
     .description('validate and test a policy set, then record it as the one in force; running workers switch to it within seconds')
     .option('--policies <dir>', "policy directory (default: the repository's policies/)")
@@ -33,7 +34,7 @@ export function publishCommand(): Command {
       const source = opts.policies ?? defaultPoliciesDir;
       const files = await readPolicyDir(source);
       const author = opts.author ?? (await defaultAuthor());
-      const publication = await withDatabase(({ db }) => publishPolicySet(db, files, { source, author, message: opts.message }));
-      print({ ...publication }, Boolean(opts.json));
+      const publication = await withDatabase(cli, ({ db }) => publishPolicySet(db, files, { source, author, message: opts.message }));
+      print(cli.stdout, { ...publication }, Boolean(opts.json));
     });
 }

@@ -1,12 +1,13 @@
 import { createServer } from 'node:http';
 import { Command } from 'commander';
 import { verify } from '../webhooks/standard-webhooks.ts';
+import type { Cli } from './cli-io.ts';
 
 /**
  * A stand-in for a forum's callback endpoint: verifies each verdict's signature and prints it.
  * For trying Hearth locally and for checking a forum's callback secret.
  */
-export function receiveCommand(): Command {
+export function receiveCommand(cli: Cli): Command {
   return new Command('receive')
     .description('listen for verdict callbacks, verify their signatures and print them (a stand-in forum)')
     .requiredOption('--secret <whsec>', "the forum's callback secret")
@@ -37,10 +38,10 @@ export function receiveCommand(): Command {
           } catch {
             // Not a verdict: print the raw body.
           }
-          process.stdout.write(`${failure ? `BAD SIGNATURE (${failure})` : 'signature ok'}  ${header('webhook-id')}  ${summary}\n`);
+          cli.stdout.write(`${failure ? `BAD SIGNATURE (${failure})` : 'signature ok'}  ${header('webhook-id')}  ${summary}\n`);
           res.writeHead(failure ? 401 : 200).end();
         });
       });
-      server.listen(Number(opts.port), opts.host, () => process.stdout.write(`listening on http://${opts.host}:${opts.port}/\n`));
+      server.listen(Number(opts.port), opts.host, () => cli.stdout.write(`listening on http://${opts.host}:${opts.port}/\n`));
     });
 }

@@ -4,6 +4,7 @@ import { DatasetError, readDataset } from '../evaluation/dataset.ts';
 import { scoreLabelledPosts } from '../evaluation/score-dataset.ts';
 import { createLocalScorer } from '../moderation/local-scorer.ts';
 import { loadPolicySet, PolicyFileError, type PolicySet } from '../policies/loader.ts';
+import type { Cli } from './cli-io.ts';
 import { progress } from './progress.ts';
 
 /** How a `--input`/`--dataset` value is named in messages. */
@@ -12,9 +13,9 @@ export function sourceName(source: string): string {
 }
 
 /** Reads a file, or standard input for `-`. A missing or unreadable file is a one-line error. */
-export async function readInput(source: string): Promise<string> {
+export async function readInput(cli: Cli, source: string): Promise<string> {
   try {
-    return source === '-' ? await text(process.stdin) : await readFile(source, 'utf8');
+    return source === '-' ? await text(cli.stdin) : await readFile(source, 'utf8');
   } catch (err) {
     throw new DatasetError(sourceName(source), [{ line: 0, message: describeFsError(err) }]);
   }
@@ -48,11 +49,11 @@ export function describeFsError(err: unknown): string {
  * Reads a labelled dataset and scores it with a policy set, showing progress on a terminal.
  * Shared by eval, sweep and diff, so they read and score files the same way.
  */
-export async function scoreLabelledFile(dataset: string, policiesDir: string | undefined, policySet?: PolicySet) {
+export async function scoreLabelledFile(cli: Cli, dataset: string, policiesDir: string | undefined, policySet?: PolicySet) {
   const source = sourceName(dataset);
-  const [content, set] = await Promise.all([readInput(dataset), policySet ? Promise.resolve(policySet) : loadPolicies(policiesDir)]);
+  const [content, set] = await Promise.all([readInput(cli, dataset), policySet ? Promise.resolve(policySet) : loadPolicies(policiesDir)]);
   const posts = readDataset(content, source, { labelled: true });
-  const bar = progress(posts.length, `scoring ${source}`);
+  const bar = progress(cli.stderr, posts.length, `scoring ${source}`);
   const results = scoreLabelledPosts(set, createLocalScorer(set.policies, set.model, set.knowledge), posts, () => bar.tick());
   bar.done();
   return { source, policySet: set, posts, results };

@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { chooseThresholds, type SweepRow, sweep, thresholdSteps } from '../evaluation/sweep.ts';
 import { policyIds } from '../moderation/types.ts';
+import type { Cli } from './cli-io.ts';
 import { scoreLabelledFile } from './scoring-input.ts';
 
 function ratio(value: string): number {
@@ -11,7 +12,7 @@ function ratio(value: string): number {
 }
 
 /** `hearth sweep`: precision and recall of one policy at each threshold. */
-export function sweepCommand(): Command {
+export function sweepCommand(cli: Cli): Command {
   return new Command('sweep')
     .description('precision and recall of one policy at each threshold, and the thresholds that reach a target')
     .addOption(new Option('--policy <policy>', 'the policy to sweep').choices(policyIds).makeOptionMandatory())
@@ -35,12 +36,12 @@ export function sweepCommand(): Command {
         step: number;
         json?: boolean;
       }) => {
-        const { source, policySet, results } = await scoreLabelledFile(opts.dataset, opts.policies);
+        const { source, policySet, results } = await scoreLabelledFile(cli, opts.dataset, opts.policies);
         const rows = sweep(results, opts.policy, thresholdSteps(opts.step));
         const choice = chooseThresholds(rows, { precision: opts.targetPrecision, recall: opts.targetRecall });
         const current = policySet.byId.get(opts.policy)?.flag_at;
         if (opts.json) {
-          process.stdout.write(
+          cli.stdout.write(
             `${JSON.stringify({ dataset: source, policy: opts.policy, policy_set_version: policySet.version, flag_at: current, rows, choice })}\n`,
           );
           return;
@@ -63,7 +64,7 @@ export function sweepCommand(): Command {
         say(`precision ≥ ${opts.targetPrecision}`, choice.forPrecision, opts.targetPrecision);
         say(`recall ≥ ${opts.targetRecall}`, choice.forRecall, opts.targetRecall);
         say('best F1', choice.bestF1);
-        process.stdout.write(`${out.join('\n')}\n`);
+        cli.stdout.write(`${out.join('\n')}\n`);
       },
     );
 }

@@ -4,6 +4,7 @@ import { policyIds } from '../moderation/types.ts';
 import { durationHint, parseDuration } from '../time/parse-duration.ts';
 import { exportLabels } from '../tuning/labels-export.ts';
 import { replayForum } from '../tuning/replay.ts';
+import type { Cli } from './cli-io.ts';
 import { withDatabase } from './database.ts';
 import { progress } from './progress.ts';
 import { loadPolicies } from './scoring-input.ts';
@@ -15,7 +16,7 @@ function since(value: string): Date {
 }
 
 /** `hearth replay`: shadow-mode re-scoring of stored posts with draft policies. */
-export function replayCommand(): Command {
+export function replayCommand(cli: Cli): Command {
   return new Command('replay')
     .description("re-score a forum's stored posts with draft policies and report what would change (writes nothing)")
     .requiredOption('--forum <id>', 'the forum whose posts to replay')
@@ -28,20 +29,20 @@ export function replayCommand(): Command {
     )
     .action(async (opts: { forum: string; since?: Date; policies?: string; json?: boolean }) => {
       const policySet = await loadPolicies(opts.policies);
-      let bar = progress(0, '');
-      const report = await withDatabase(({ db }) =>
+      let bar = progress(cli.stderr, 0, '');
+      const report = await withDatabase(cli, ({ db }) =>
         replayForum(db, policySet, {
           forumId: opts.forum,
           since: opts.since,
           onTotal: (n) => {
-            bar = progress(n, `replaying ${opts.forum}`);
+            bar = progress(cli.stderr, n, `replaying ${opts.forum}`);
           },
           onPost: () => bar.tick(),
         }),
       );
       bar.done();
       if (opts.json) {
-        process.stdout.write(`${JSON.stringify(report)}\n`);
+        cli.stdout.write(`${JSON.stringify(report)}\n`);
         return;
       }
       const r = report.against_reviews;
@@ -75,12 +76,12 @@ export function replayCommand(): Command {
         );
       }
       if (report.changed.length > 50) out.push(`  … and ${report.changed.length - 50} more (use --json for all)`);
-      process.stdout.write(`${out.join('\n')}\n`);
+      cli.stdout.write(`${out.join('\n')}\n`);
     });
 }
 
 /** `hearth labels export`: moderator reviews as a labelled dataset. */
-export function labelsCommand(): Command {
+export function labelsCommand(cli: Cli): Command {
   const labels = new Command('labels').description('moderator reviews as labelled data');
   labels
     .command('export')
@@ -93,12 +94,12 @@ export function labelsCommand(): Command {
       `\nEach line: {"id": "post@revision", "text", "labels": [...], "format"?, "note"}.\nPosts whose text the retention period purged are left out. Labels:\n${policyIds.join(', ')}.\n\nExamples:\n  npx hearth labels export --forum chronic-pain --since 90d --out reviewed.jsonl\n  npx hearth eval --dataset reviewed.jsonl`,
     )
     .action(async (opts: { forum: string; since?: Date; out?: string }) => {
-      const { lines } = await withDatabase(({ db }) => exportLabels(db, opts.forum, opts.since));
+      const { lines } = await withDatabase(cli, ({ db }) => exportLabels(db, opts.forum, opts.since));
       const text = lines.map((l) => `${JSON.stringify(l)}\n`).join('');
       if (opts.out) {
         await writeFile(opts.out, text);
-        process.stderr.write(`hearth: wrote ${lines.length} labelled posts to ${opts.out}\n`);
-      } else process.stdout.write(text);
+        cli.stderr.write(`hearth: wrote ${lines.length} labelled posts to ${opts.out}\n`);
+      } else cli.stdout.write(text);
     });
   return labels;
 }

@@ -1,10 +1,10 @@
-import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { decisions } from '../../src/db/schema/index.ts';
 import { updateForum } from '../../src/forums/forums.ts';
 import { callApi, type JsonBody } from '../support/api.ts';
+import { hearth as run } from '../support/cli.ts';
 import { eventually } from '../support/eventually.ts';
 import { FakeOpenAI, type FakeRequest } from '../support/fake-openai.ts';
 import { type Harness, samplePost, startHarness } from '../support/harness.ts';
@@ -208,13 +208,7 @@ describe('with an LLM configured', () => {
 });
 
 describe('hearth eval --llm', () => {
-  function hearth(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
-    return new Promise((resolve) => {
-      execFile(process.execPath, ['src/cli/bin.js', ...args], { env: { ...process.env, ...env } }, (err, stdout, stderr) =>
-        resolve({ code: err ? Number(err.code ?? 1) : 0, stdout, stderr }),
-      );
-    });
-  }
+  const hearth = (args: string[], env: Record<string, string>) => run(args, { env });
   const fixture = fileURLToPath(new URL('../fixtures/forum-posts.sample.jsonl', import.meta.url));
 
   it('reports the escalation rate and the cost per 1,000 posts at the given prices', async () => {

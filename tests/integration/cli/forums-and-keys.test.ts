@@ -1,17 +1,23 @@
-import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { promisify } from 'node:util';
 import postgres from 'postgres';
 import { afterAll, describe, expect, it } from 'vitest';
+import { type CliRun, hearth as run } from '../../support/cli.ts';
 import { adminUrl, databaseUrl, RUN_ID } from '../../support/database-names.ts';
 
-const run = promisify(execFile);
 // A database that does not exist yet: the CLI must create and migrate it.
 const name = `hearth_test_${RUN_ID}_cli_${randomBytes(3).toString('hex')}`;
-const env = { ...process.env, DATABASE_URL: databaseUrl(name) };
+const env = { DATABASE_URL: databaseUrl(name) };
 
-function hearth(...args: string[]) {
-  return run(process.execPath, ['src/cli/bin.js', ...args], { env });
+/** Runs a command that must succeed; its output. */
+async function hearth(...args: string[]): Promise<CliRun> {
+  const result = await run(args, { env });
+  expect(result.code, `hearth ${args.join(' ')}: ${result.stderr}`).toBe(0);
+  return result;
+}
+
+/** Runs a command that must fail; its exit code and what it printed. */
+function refused(...args: string[]): Promise<CliRun> {
+  return run(args, { env });
 }
 
 afterAll(async () => {
@@ -48,14 +54,14 @@ describe('hearth forums and keys', () => {
   });
 
   it('reports user mistakes in one line with a non-zero exit', async () => {
-    const duplicate = await hearth('forums', 'create', 'chronic-pain').catch((e) => e);
+    const duplicate = await refused('forums', 'create', 'chronic-pain');
     expect(duplicate.code).toBe(1);
     expect(duplicate.stderr).toMatch(/already exists/);
     expect(duplicate.stderr).not.toMatch(/at .*\.ts:\d+/);
-    const badRole = await hearth('keys', 'create', '--role', 'boss').catch((e) => e);
+    const badRole = await refused('keys', 'create', '--role', 'boss');
     expect(badRole.code).not.toBe(0);
     expect(badRole.stderr).toMatch(/admin, moderator, auditor/);
-    const privateUrl = await hearth('forums', 'create', 'other', '--callback-url', 'http://10.0.0.5/hook').catch((e) => e);
+    const privateUrl = await refused('forums', 'create', 'other', '--callback-url', 'http://10.0.0.5/hook');
     expect(privateUrl.code).toBe(1);
     expect(privateUrl.stderr).toMatch(/not public/);
   });
@@ -108,18 +114,16 @@ describe('hearth forums and keys', () => {
 
     const revoked = JSON.parse((await hearth('keys', 'revoke', created.key.slice(0, 10), '--json')).stdout);
     expect(revoked).toMatchObject({ id: created.id, status: 'revoked' });
-    const unknown = await hearth('keys', 'revoke', 'hk_nothing').catch((e) => e);
+    const unknown = await refused('keys', 'revoke', 'hk_nothing');
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toMatch(/no key hk_nothing/);
   });
 
   it('refuses an unscoped moderator key and a nonsense expiry, in one line each', async () => {
-    const unscoped = await hearth('keys', 'create', '--role', 'moderator').catch((e) => e);
+    const unscoped = await refused('keys', 'create', '--role', 'moderator');
     expect(unscoped.code).toBe(1);
     expect(unscoped.stderr).toMatch(/needs at least one forum/);
-    const badExpiry = await hearth('keys', 'create', '--role', 'auditor', '--forum', 'chronic-pain', '--expires', 'next week').catch(
-      (e) => e,
-    );
+    const badExpiry = await refused('keys', 'create', '--role', 'auditor', '--forum', 'chronic-pain', '--expires', 'next week');
     expect(badExpiry.code).not.toBe(0);
     expect(badExpiry.stderr).toMatch(/30d/);
   });
@@ -129,7 +133,7 @@ describe('hearth forums and keys', () => {
     expect(set.retention_days).toBe(90);
     const cleared = JSON.parse((await hearth('forums', 'update', 'chronic-pain', '--retention-days', 'off', '--json')).stdout);
     expect(cleared.retention_days).toBeNull();
-    const bad = await hearth('forums', 'update', 'chronic-pain', '--retention-days', '0').catch((e) => e);
+    const bad = await refused('forums', 'update', 'chronic-pain', '--retention-days', '0');
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toMatch(/1 to 3650/);
   });
@@ -160,7 +164,7 @@ describe('hearth forums and keys', () => {
       llm_settings: { enabled: false, daily_calls: 50 },
     });
     expect(JSON.stringify(updated)).not.toContain('a-long-test-secret-123');
-    const short = await hearth('forums', 'create', 'short-secret', '--discourse-secret', 'tiny').catch((e) => e);
+    const short = await refused('forums', 'create', 'short-secret', '--discourse-secret', 'tiny');
     expect(short.code).toBe(1);
     expect(short.stderr).toMatch(/at least 12 characters/);
     const forums = (await hearth('forums', 'list', '--json')).stdout;

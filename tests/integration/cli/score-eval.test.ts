@@ -1,8 +1,8 @@
-import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { policyIds } from '../../../src/moderation/types.ts';
+import { type CliRun as Run, hearth as runHearth } from '../../support/cli.ts';
 
 const fixture = fileURLToPath(new URL('../../fixtures/forum-posts.sample.jsonl', import.meta.url));
 const gold: Array<{ id: string; text: string; labels: string[] }> = readFileSync(fixture, 'utf8')
@@ -11,21 +11,10 @@ const gold: Array<{ id: string; text: string; labels: string[] }> = readFileSync
   .map((line) => JSON.parse(line));
 
 // Scoring needs neither PostgreSQL nor Redis: point both at closed ports to prove it.
-const env = { ...process.env, DATABASE_URL: 'postgres://127.0.0.1:1/none', REDIS_URL: 'redis://127.0.0.1:1' };
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+const env = { DATABASE_URL: 'postgres://127.0.0.1:1/none', REDIS_URL: 'redis://127.0.0.1:1' };
 
 function hearth(args: string[], stdin?: string): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = execFile(process.execPath, ['src/cli/bin.js', ...args], { env }, (err, stdout, stderr) =>
-      resolve({ code: err ? Number(err.code ?? 1) : 0, stdout, stderr }),
-    );
-    child.stdin?.end(stdin ?? '');
-  });
+  return runHearth(args, { stdin, env });
 }
 
 const noStackTrace = /\n\s+at .+:\d+:\d+/;

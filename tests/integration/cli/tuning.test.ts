@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,26 +5,14 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultPoliciesDir } from '../../../src/policies/loader.ts';
 import { recordReview } from '../../../src/reviews/record-review.ts';
+import { type CliRun, hearth as run } from '../../support/cli.ts';
 import { type Harness, startHarness } from '../../support/harness.ts';
 import { seedDecision } from '../../support/seed.ts';
 
 const fixture = fileURLToPath(new URL('../../fixtures/forum-posts.sample.jsonl', import.meta.url));
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function hearth(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ['src/cli/bin.js', ...args],
-      { env: { ...process.env, ...env }, maxBuffer: 32 * 1024 * 1024 },
-      (err, stdout, stderr) => resolve({ code: err ? Number(err.code ?? 1) : 0, stdout, stderr }),
-    );
-  });
+function hearth(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
+  return run(args, { env });
 }
 
 const noStackTrace = /\n\s+at .+:\d+:\d+/;
