@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { apiKeyRoles, auditEventTypes, reviewOutcomes } from '../db/schema/index.ts';
+import { encodeCursor } from '../decisions/cursor.ts';
 import { actionOrder, policyIds } from '../moderation/types.ts';
 import { durationHint, parseDuration } from '../time/parse-duration.ts';
 import { policyResultSchema } from './schemas.ts';
@@ -21,6 +22,10 @@ const exampleSummary = {
   decided_at: '2026-11-20T09:14:03.512Z',
   review: null,
 };
+const exampleQueueItem = {
+  ...exampleSummary,
+  claim: { claimed_by: 'alex', expires_at: '2026-11-20T09:19:03.000Z', mine: false },
+};
 const exampleReview = {
   id: '9d0c4e2a-1b3f-4a5d-8e6f-7a8b9c0d1e2f',
   outcome: 'override' as const,
@@ -41,6 +46,18 @@ const exampleKey = {
   revoked_at: null,
   last_used_at: '2026-11-20T09:31:44.000Z',
   created_at: '2026-11-20T09:00:00.000Z',
+};
+export const exampleAuditEvent = {
+  id: 412,
+  forum_id: 'chronic-pain',
+  seq: 57,
+  type: 'reviewed' as const,
+  actor: 'key:6a1f…',
+  subject_id: '9d0c…',
+  payload: { post_id: 'post-8841', outcome: 'override', action: 'allow', labels: [] },
+  hash: 'a3f1…',
+  prev_hash: '77c2…',
+  created_at: '2026-11-20T09:31:44.120Z',
 };
 const isoTime = z.iso.datetime({ offset: true });
 const booleanQuery = z.enum(['true', 'false']).transform((v) => v === 'true');
@@ -99,19 +116,21 @@ export const decisionSummarySchema = z
   })
   .openapi('DecisionSummary', { example: exampleSummary });
 
-export function pageOf<T extends z.ZodType>(item: T, name: string) {
+/** A page of `item`s; its example is one item and a cursor, as a client would see it. */
+export function pageOf<T extends z.ZodType>(item: T, name: string, example: z.input<T>) {
   return z
     .object({ items: z.array(item), next_cursor: z.string().nullable().openapi({ description: 'null on the last page' }) })
-    .openapi(name);
+    .openapi(name, { example: { items: [example], next_cursor: encodeCursor(exampleDecisionId) } });
 }
 
 const claimInfo = z.object({ claimed_by: z.string(), expires_at: z.string() });
 
 export const queueItemSchema = decisionSummarySchema
   .extend({ claim: claimInfo.extend({ mine: z.boolean() }).nullable() })
-  .openapi('ReviewQueueItem', {
-    example: { ...exampleSummary, claim: { claimed_by: 'alex', expires_at: '2026-11-20T09:19:03.000Z', mine: false } },
-  });
+  .openapi('ReviewQueueItem', { example: exampleQueueItem });
+
+export const decisionPageSchema = pageOf(decisionSummarySchema, 'DecisionPage', exampleSummary);
+export const reviewQueuePageSchema = pageOf(queueItemSchema, 'ReviewQueuePage', exampleQueueItem);
 
 export const reviewSchema = z
   .object({
@@ -138,20 +157,9 @@ export const auditEventSchema = z
     prev_hash: z.string(),
     created_at: z.string(),
   })
-  .openapi('AuditEvent', {
-    example: {
-      id: 412,
-      forum_id: 'chronic-pain',
-      seq: 57,
-      type: 'reviewed',
-      actor: 'key:6a1f…',
-      subject_id: '9d0c…',
-      payload: { post_id: 'post-8841', outcome: 'override', action: 'allow', labels: [] },
-      hash: 'a3f1…',
-      prev_hash: '77c2…',
-      created_at: '2026-11-20T09:31:44.120Z',
-    },
-  });
+  .openapi('AuditEvent', { example: exampleAuditEvent });
+
+export const auditEventPageSchema = pageOf(auditEventSchema, 'AuditEventPage', exampleAuditEvent);
 
 export const decisionDetailSchema = decisionSummarySchema
   .extend({
@@ -367,6 +375,8 @@ export const apiKeySchema = z
     created_at: z.string(),
   })
   .openapi('ApiKey', { example: exampleKey });
+
+export const apiKeyListSchema = z.array(apiKeySchema).openapi({ example: [exampleKey] });
 
 export const createKeySchema = z
   .object({

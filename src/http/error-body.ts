@@ -10,7 +10,15 @@ export const errorBodySchema = z
       details: z.unknown().optional(),
     }),
   })
-  .openapi('Error');
+  .openapi('Error', {
+    example: {
+      error: {
+        code: 'invalid_signature',
+        message: 'webhook-signature does not match the body',
+        request_id: '3f1c2a9e-5b7d-4c1e-9a0b-1d2e3f4a5b6c',
+      },
+    },
+  });
 
 export type ErrorBody = z.infer<typeof errorBodySchema>;
 

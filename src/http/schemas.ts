@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { reviewOutcomes } from '../db/schema/index.ts';
 import { actionOrder, policyIds } from '../moderation/types.ts';
 
 export const acceptedSchema = z
@@ -6,7 +7,7 @@ export const acceptedSchema = z
     submission_id: z.string().openapi({ example: 'sub_Hq3kY2m0c1LrT8vW9xZaBcDeFg' }),
     status: z.literal('queued'),
   })
-  .openapi('Accepted');
+  .openapi('Accepted', { example: { submission_id: 'sub_Hq3kY2m0c1LrT8vW9xZaBcDeFg', status: 'queued' } });
 
 export const evidenceSchema = z
   .object({
@@ -27,6 +28,27 @@ export const policyResultSchema = z
   })
   .openapi('PolicyResult');
 
+const exampleVerdict = {
+  forum_id: 'chronic-pain',
+  post_id: 'post-8841',
+  revision: 1,
+  decision_id: '0b6f3c1e-8a2d-4f5b-9c7e-1d2a3b4c5d6e',
+  action: 'hold' as const,
+  urgent: false,
+  policies: [
+    {
+      policy: 'unsafe_medical_advice' as const,
+      score: 0.95,
+      flagged: true,
+      evidence: [{ start: 0, end: 37, text: 'Just quit your duloxetine cold turkey' }],
+      rationale: 'directive to another member to stop a prescribed medication',
+    },
+  ],
+  policy_set_version: 'ps_da416101c812c187',
+  decided_at: '2026-11-20T09:14:03.512Z',
+  language: 'en',
+};
+
 export const verdictSchema = z
   .object({
     forum_id: z.string(),
@@ -40,28 +62,7 @@ export const verdictSchema = z
     decided_at: z.iso.datetime(),
     language: z.string().nullable().openapi({ description: 'Detected language of the post', example: 'en' }),
   })
-  .openapi('Verdict', {
-    example: {
-      forum_id: 'chronic-pain',
-      post_id: 'post-8841',
-      revision: 1,
-      decision_id: '0b6f3c1e-8a2d-4f5b-9c7e-1d2a3b4c5d6e',
-      action: 'hold',
-      urgent: false,
-      policies: [
-        {
-          policy: 'unsafe_medical_advice',
-          score: 0.95,
-          flagged: true,
-          evidence: [{ start: 0, end: 37, text: 'Just quit your duloxetine cold turkey' }],
-          rationale: 'directive to another member to stop a prescribed medication',
-        },
-      ],
-      policy_set_version: 'ps_da416101c812c187',
-      decided_at: '2026-11-20T09:14:03.512Z',
-      language: 'en',
-    },
-  });
+  .openapi('Verdict', { example: exampleVerdict });
 
 export const verdictInForceSchema = verdictSchema
   .extend({
@@ -69,7 +70,7 @@ export const verdictInForceSchema = verdictSchema
     decided_action: z.enum(actionOrder).openapi({ description: 'What Hearth decided, before any review' }),
     review: z
       .object({
-        outcome: z.enum(['confirm', 'override']),
+        outcome: z.enum(reviewOutcomes),
         action: z.enum(actionOrder),
         previous_action: z.enum(actionOrder).openapi({ description: 'The action in force before this review' }),
         reviewer: z.string().openapi({ description: "The reviewing key's name (or prefix)" }),
@@ -82,25 +83,9 @@ export const verdictInForceSchema = verdictSchema
   .openapi('VerdictInForce', {
     description: 'A verdict as the verdict route answers it: with the action a moderator put in force',
     example: {
-      forum_id: 'chronic-pain',
-      post_id: 'post-8841',
-      revision: 1,
-      decision_id: '0b6f3c1e-8a2d-4f5b-9c7e-1d2a3b4c5d6e',
+      ...exampleVerdict,
       action: 'allow',
       decided_action: 'hold',
-      urgent: false,
-      policies: [
-        {
-          policy: 'unsafe_medical_advice',
-          score: 0.95,
-          flagged: true,
-          evidence: [{ start: 0, end: 37, text: 'Just quit your duloxetine cold turkey' }],
-          rationale: 'directive to another member to stop a prescribed medication',
-        },
-      ],
-      policy_set_version: 'ps_da416101c812c187',
-      decided_at: '2026-11-20T09:14:03.512Z',
-      language: 'en',
       review: {
         outcome: 'override',
         action: 'allow',
@@ -112,9 +97,10 @@ export const verdictInForceSchema = verdictSchema
     },
   });
 
-export const callbackSchema = z
-  .object({ type: z.literal('verdict.created'), data: verdictSchema })
-  .openapi('VerdictCallback', { description: 'Body POSTed to the forum callback URL, signed with the callback secret' });
+export const callbackSchema = z.object({ type: z.literal('verdict.created'), data: verdictSchema }).openapi('VerdictCallback', {
+  description: 'Body POSTed to the forum callback URL, signed with the callback secret',
+  example: { type: 'verdict.created', data: exampleVerdict },
+});
 
 export const updatedCallbackSchema = z
   .object({
@@ -130,7 +116,24 @@ export const updatedCallbackSchema = z
       }),
     }),
   })
-  .openapi('VerdictUpdatedCallback', { description: 'Body POSTed to the forum callback URL when a moderator overrides a verdict' });
+  .openapi('VerdictUpdatedCallback', {
+    description: 'Body POSTed to the forum callback URL when a moderator overrides a verdict',
+    example: {
+      type: 'verdict.updated',
+      data: {
+        ...exampleVerdict,
+        action: 'allow',
+        previous_action: 'hold',
+        review: {
+          id: '9d0c4e2a-1b3f-4a5d-8e6f-7a8b9c0d1e2f',
+          outcome: 'override',
+          labels: [],
+          reviewer: 'sam',
+          reviewed_at: '2026-11-20T09:31:44.120Z',
+        },
+      },
+    },
+  });
 
 export const forumParams = z.object({
   forumId: z.string().openapi({ param: { name: 'forumId', in: 'path' }, example: 'chronic-pain' }),

@@ -6,7 +6,15 @@ import { redeliver } from '../../deliveries/redeliver.ts';
 import { AppError } from '../../errors.ts';
 import { JOB_DELIVER } from '../../jobs/payloads.ts';
 import { parseDuration } from '../../time/parse-duration.ts';
-import { apiKeySchema, createdKeySchema, createKeySchema, deliveryParams, keyParams, redeliverySchema } from '../dashboard-schemas.ts';
+import {
+  apiKeyListSchema,
+  apiKeySchema,
+  createdKeySchema,
+  createKeySchema,
+  deliveryParams,
+  keyParams,
+  redeliverySchema,
+} from '../dashboard-schemas.ts';
 import type { HttpEnv } from '../env.ts';
 import { conflictError, json, keyed, keyedErrors, keyOf } from '../keyed-route.ts';
 
@@ -37,7 +45,7 @@ export function adminRoutes(ctx: AppContext) {
       summary: 'Every API key (never the key itself), newest first',
       tags: ['admin'],
       ...admins,
-      responses: { 200: { description: 'The keys', ...json(apiKeySchema.array()) }, ...keyedErrors },
+      responses: { 200: { description: 'The keys', ...json(apiKeyListSchema) }, ...keyedErrors },
     }),
     async (c) => c.json((await listApiKeys(ctx.database.db)).map(keyView), 200),
   );

@@ -7,7 +7,7 @@ import { keyCanSeeForum, scopeOf } from '../../auth/api-keys.ts';
 import { assertInScope } from '../../auth/forum-scope.ts';
 import type { AppContext } from '../../context.ts';
 import { AppError } from '../../errors.ts';
-import { auditEventSchema, auditQuery, chainReportSchema, exportQuery, pageOf, verifyQuery } from '../dashboard-schemas.ts';
+import { auditEventPageSchema, auditQuery, chainReportSchema, exampleAuditEvent, exportQuery, verifyQuery } from '../dashboard-schemas.ts';
 import type { HttpEnv } from '../env.ts';
 import { json, keyed, keyedErrors, keyOf } from '../keyed-route.ts';
 
@@ -34,7 +34,7 @@ export function auditRoutes(ctx: AppContext) {
       tags: ['audit'],
       ...readers,
       request: { query: auditQuery },
-      responses: { 200: { description: 'A page of events', ...json(pageOf(auditEventSchema, 'AuditEventPage')) }, ...keyedErrors },
+      responses: { 200: { description: 'A page of events', ...json(auditEventPageSchema) }, ...keyedErrors },
     }),
     async (c) => {
       const q = c.req.valid('query');
@@ -76,7 +76,10 @@ export function auditRoutes(ctx: AppContext) {
       ...readers,
       request: { query: exportQuery },
       responses: {
-        200: { description: 'One AuditEvent per line', content: { 'application/x-ndjson': { schema: z.string() } } },
+        200: {
+          description: 'One AuditEvent per line',
+          content: { 'application/x-ndjson': { schema: z.string(), example: `${JSON.stringify(exampleAuditEvent)}\n` } },
+        },
         ...keyedErrors,
       },
     }),

@@ -10,13 +10,12 @@ import { reviewQueue } from '../../reviews/review-queue.ts';
 import {
   claimSchema,
   decisionDetailSchema,
+  decisionPageSchema,
   decisionParams,
-  decisionSummarySchema,
   decisionsQuery,
-  pageOf,
-  queueItemSchema,
   recordedReviewSchema,
   reviewInputSchema,
+  reviewQueuePageSchema,
   reviewQueueQuery,
 } from '../dashboard-schemas.ts';
 import type { HttpEnv } from '../env.ts';
@@ -36,7 +35,7 @@ export function decisionRoutes(ctx: AppContext) {
       tags: ['decisions'],
       ...readers,
       request: { query: decisionsQuery },
-      responses: { 200: { description: 'A page of decisions', ...json(pageOf(decisionSummarySchema, 'DecisionPage')) }, ...keyedErrors },
+      responses: { 200: { description: 'A page of decisions', ...json(decisionPageSchema) }, ...keyedErrors },
     }),
     async (c) => {
       const q = c.req.valid('query');
@@ -87,7 +86,7 @@ export function decisionRoutes(ctx: AppContext) {
       tags: ['reviews'],
       ...readers,
       request: { query: reviewQueueQuery },
-      responses: { 200: { description: 'A page of the queue', ...json(pageOf(queueItemSchema, 'ReviewQueuePage')) }, ...keyedErrors },
+      responses: { 200: { description: 'A page of the queue', ...json(reviewQueuePageSchema) }, ...keyedErrors },
     }),
     async (c) => {
       const q = c.req.valid('query');

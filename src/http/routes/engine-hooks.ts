@@ -11,7 +11,9 @@ import { errorBodySchema } from '../error-body.ts';
 import { forumForIngest, ingestBodyLimit, ingestDeps } from '../forum-ingest.ts';
 import { acceptedSchema } from '../schemas.ts';
 
-const ignoredSchema = z.object({ status: z.literal('ignored'), reason: z.string() }).openapi('IgnoredEvent');
+const ignoredSchema = z
+  .object({ status: z.literal('ignored'), reason: z.string() })
+  .openapi('IgnoredEvent', { example: { status: 'ignored', reason: 'Hearth does not moderate topic_created events' } });
 
 /**
  * Forum engines' own webhooks, exactly as the engines send them (Discourse, Mastodon): the

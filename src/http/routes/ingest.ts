@@ -11,6 +11,15 @@ import { errorBodySchema } from '../error-body.ts';
 import { forumForIngest, ingestBodyLimit, ingestDeps } from '../forum-ingest.ts';
 import { acceptedSchema, forumParams, signatureHeaders, verdictSchema, waitQuery } from '../schemas.ts';
 
+const examplePost = {
+  id: 'post-8841',
+  author: { id: 'u-9', name: 'Sam' },
+  thread_id: 'thread-112',
+  body: 'I take 300 mg gabapentin and the brain fog is awful.',
+  format: 'text',
+  created_at: '2026-11-20T09:14:01Z',
+};
+
 const signatureProblems = {
   missing_headers: 'webhook-id, webhook-timestamp and webhook-signature headers are required',
   bad_timestamp: 'webhook-timestamp must be Unix seconds',
@@ -39,7 +48,7 @@ export function ingestRoutes(ctx: AppContext) {
       params: forumParams,
       query: waitQuery,
       headers: signatureHeaders,
-      body: { required: true, content: { 'application/json': { schema: postSchema } } },
+      body: { required: true, content: { 'application/json': { schema: postSchema, example: examplePost } } },
     },
     responses: {
       200: {
