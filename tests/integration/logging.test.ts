@@ -2,6 +2,7 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/observability/logger.ts';
 import { type Harness, samplePost, startHarness } from '../support/harness.ts';
+import { queuesDrained } from '../support/queues.ts';
 
 describe('structured logs', () => {
   const lines: string[] = [];
@@ -24,7 +25,8 @@ describe('structured logs', () => {
     expect(res.status).toBe(200);
     await h.submit({ ...post, extra: 'field' });
     await h.receiver.waitForCalls(1);
-    await new Promise((r) => setTimeout(r, 100));
+    // Every job has finished, so the workers have logged all they will about this post.
+    await queuesDrained(h.ctx);
 
     const parsed = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
     const request = parsed.find((l) => l.msg === 'request' && l.status === 200);

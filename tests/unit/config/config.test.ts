@@ -9,6 +9,8 @@ describe('configuration', () => {
     expect(config.redisUrl).toBe('redis://127.0.0.1:6379');
     expect(config.http.port).toBe(8080);
     expect(config.callbacks.allowPrivate).toBe(false);
+    // The README's "with Redis down, ingest answers 503 within a second".
+    expect(config.ingest.queueTimeoutMs).toBeLessThan(1000);
   });
 
   it('retries deliveries at least 8 times over hours, even with the most jitter', () => {

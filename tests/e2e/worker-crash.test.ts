@@ -5,6 +5,7 @@ import { decisions, deliveries } from '../../src/db/schema/index.ts';
 import { startWorkers } from '../../workers/index.ts';
 import { eventually } from '../support/eventually.ts';
 import { type Harness, samplePost, startHarness } from '../support/harness.ts';
+import { queuesDrained } from '../support/queues.ts';
 import { Receiver } from '../support/receiver.ts';
 
 function spawnWorker(h: Harness, stage: 'start' | 'after-commit'): { child: ChildProcess; output: () => string } {
@@ -59,7 +60,8 @@ describe('a worker killed in the middle of a job', () => {
       // A healthy worker finds the stalled job once its lock expires and finishes it.
       h.workers = await startWorkers(h.ctx);
       await receiver.waitForCalls(1, 20_000);
-      await new Promise((r) => setTimeout(r, 500));
+      // Once nothing is left to run, a second callback could only have come before now.
+      await queuesDrained(h.ctx);
       expect(receiver.calls).toHaveLength(1);
       const rows = await h.ctx.database.db.select().from(decisions).where(eq(decisions.postId, post.id));
       expect(rows).toHaveLength(1);

@@ -1,0 +1,27 @@
+import type { AppContext } from '../../src/context.ts';
+import { eventually } from './eventually.ts';
+
+/**
+ * Waits until no job is waiting, running or due for a retry in any queue: everything sent so
+ * far has been decided and every callback it causes has been answered. The queues are read in
+ * pipeline order (moderate, then llm, then deliver) because a job queues its downstream work
+ * before it finishes; an empty later queue, read after the earlier ones were empty, means
+ * nothing more is on its way. Callbacks the test expects NOT to see are then absent for good,
+ * with no sleep to guess how long they might take.
+ */
+export function queuesDrained(ctx: AppContext, timeoutMs = 15_000): Promise<true> {
+  return eventually(
+    async () => {
+      for (const queue of [ctx.queues.moderate, ctx.queues.llm, ctx.queues.deliver]) {
+        const counts = await queue.getJobCounts('waiting', 'active', 'prioritized', 'waiting-children');
+        if (Object.values(counts).some((n) => n > 0)) return false;
+        // The workers' schedulers (delivery sweep, text purge) always have their next run
+        // waiting in the delayed set; only other delayed jobs, retries, are unfinished work.
+        if ((await queue.getDelayed()).some((job) => !job.repeatJobKey)) return false;
+      }
+      return true;
+    },
+    timeoutMs,
+    'every queue to drain',
+  );
+}
