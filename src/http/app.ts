@@ -1,5 +1,4 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { Scalar } from '@scalar/hono-api-reference';
 import { requestId } from 'hono/request-id';
 import type { AppContext } from '../context.ts';
 import type { HttpEnv } from './env.ts';
@@ -9,6 +8,7 @@ import { observeRequests } from './middleware/observe-requests.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { auditRoutes } from './routes/audit-events.ts';
 import { decisionRoutes } from './routes/decisions.ts';
+import { docsRoutes } from './routes/docs.ts';
 import { engineHookRoutes } from './routes/engine-hooks.ts';
 import { ingestRoutes } from './routes/ingest.ts';
 import { operationsRoutes } from './routes/operations.ts';
@@ -84,7 +84,7 @@ export function createApp(ctx: AppContext) {
       description: 'Moderation for online health support communities. Callbacks to forums use the VerdictCallback schema.',
     },
   });
-  app.get('/docs', Scalar({ url: '/openapi.json', pageTitle: 'Hearth API' }));
+  app.route('/', docsRoutes());
   return app;
 }
 
