@@ -26,6 +26,18 @@ export function policyExamples(policySet: PolicySet): NamedDataset {
   return { name: 'policy examples', posts };
 }
 
+/**
+ * The claims base as labelled sentences: every wording of a false claim is misinformation, and
+ * its established fact is a clean statement on the same topic, the hardest negative there is.
+ */
+export function claimsDataset(policySet: PolicySet): NamedDataset {
+  const posts: LabelledPost[] = policySet.knowledge.claims.flatMap((c, i) => [
+    ...[c.claim, ...c.paraphrases].map((text, j) => ({ id: `${c.id}-${j}`, line: i + 1, text, labels: ['misinformation' as const] })),
+    { id: `${c.id}-fact`, line: i + 1, text: c.fact, labels: [] },
+  ]);
+  return { name: 'claims base', posts };
+}
+
 export function trainModel(policySet: PolicySet, datasets: readonly NamedDataset[], options?: TrainingOptions): LinearModel {
   datasets = [...datasets, policyExamples(policySet)];
   const posts = datasets.flatMap((d) => d.posts);

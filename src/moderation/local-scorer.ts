@@ -67,7 +67,22 @@ interface Hit {
 }
 
 /** A claim-matching signal's default closeness in meaning, when its policy file does not set one. */
-const DEFAULT_MIN_SIMILARITY = 0.6;
+const DEFAULT_MIN_SIMILARITY = 0.65;
+/**
+ * Below a signal's threshold a matched claim is not evidence, but when the model flags the post
+ * the closest known claim (from this closeness) tells the moderator what it resembles.
+ */
+const HINT_SIMILARITY = 0.45;
+
+/** What a policy's rules found: the result, and what the model's verdict may lean on. */
+interface RuleOutcome {
+  result: PolicyResult;
+  fired: string[];
+  /** Hits of strong amplifiers (crisis language): not a flag alone, but what makes a model's flag strong. */
+  support: { evidence: Evidence[]; rationale: string } | undefined;
+  /** The closest known false claim found below the claim signal's threshold. */
+  hint: MatchedClaim | undefined;
+}
 
 /**
  * The local scorer: every policy's signals (patterns using shared word lists, personal-data detectors) are
@@ -124,7 +139,8 @@ export function createLocalScorer(policies: Policy[], model: LinearModel | undef
       const results = rules.map(({ result }, i) => {
         const prediction = predictions?.get(result.policy);
         const policy = compiled[i]?.policy;
-        return prediction && policy ? withModel(result, policy, prediction, ctx.prepared) : result;
+        const rule = rules[i] as RuleOutcome;
+        return prediction && policy ? withModel(rule, policy, prediction, ctx.prepared) : result;
       });
       return { policies: results, language, scorers: model ? ['local-rules', 'local-model'] : ['local-rules'] };
     },
@@ -139,7 +155,12 @@ export function createLocalScorer(policies: Policy[], model: LinearModel | undef
  * trained with the rule signals among its inputs; a rule score at or above the policy's
  * `rules_stand_at` is never lowered by it.
  */
-function withModel(rule: PolicyResult, policy: Policy, prediction: Prediction, prepared: PreparedText): PolicyResult {
+function withModel(
+  { result: rule, support, hint }: RuleOutcome,
+  policy: Policy,
+  prediction: Prediction,
+  prepared: PreparedText,
+): PolicyResult {
   // The model alone may hold a post for a moderator but not remove it: removal needs rule
   // evidence a moderator can read. Its probabilities also run close to 1 on clear cases,
   // which would otherwise put every confident call in the top band.
@@ -147,8 +168,11 @@ function withModel(rule: PolicyResult, policy: Policy, prediction: Prediction, p
   const score = rule.score >= policy.rules_stand_at ? Math.max(rule.score, probability) : probability;
   const flagged = score >= policy.flag_at;
   // What the flag stands on: the rules' evidence when any fired, else the model's word weights.
-  const strength: EvidenceStrength = rule.strength !== 'none' ? (rule.strength ?? 'rule') : flagged ? 'model' : 'none';
-  if (rule.evidence.length > 0 || !flagged) return { ...rule, score, flagged, strength };
+  if (rule.strength !== 'none' || !flagged)
+    return { ...rule, score, flagged, strength: flagged ? (rule.strength ?? 'rule') : rule.strength };
+  // The model flags and the post speaks the policy's own language (crisis words about the
+  // writer): that language, not the model's word weights, is the evidence.
+  if (support) return { ...rule, score, flagged, strength: 'strong', evidence: support.evidence, rationale: support.rationale };
   // Flagged by the model alone: the words that weighed most are the evidence.
   // Several features can point at one word ("golpe" as a word and in a phrase): merged, as rule hits are.
   const spans = prediction.drivers().map((f) => snapSpan(prepared.original, toOriginalSpan(prepared.normMap, f.start, f.end)));
@@ -157,7 +181,16 @@ function withModel(rule: PolicyResult, policy: Policy, prediction: Prediction, p
     .map((e) => `"${e.text}"`)
     .slice(0, 3)
     .join(', ');
-  return { ...rule, score, flagged, strength, evidence, rationale: `wording typical of ${policy.title.toLowerCase()} (${words})` };
+  const closest = hint ? `; closest known false claim: "${hint.claim}" Fact: ${hint.fact} (${hint.source.name}: ${hint.source.url})` : '';
+  return {
+    ...rule,
+    score,
+    flagged,
+    strength: 'model',
+    evidence,
+    rationale: `wording typical of ${policy.title.toLowerCase()} (${words})${closest}`,
+    ...(hint ? { claim: hint } : {}),
+  };
 }
 
 /** Compiles a signal's regex, appending the literals its matches require to `allLiterals`. */
@@ -166,7 +199,7 @@ function compileSignal(signal: Signal, allLiterals: string[], knowledge: ScorerK
     const claims = createClaimMatcher(knowledge.claims, {
       stopWords: knowledge.stopWords,
       vectors: knowledge.vectors,
-      minSimilarity: signal.min_similarity ?? DEFAULT_MIN_SIMILARITY,
+      minSimilarity: Math.min(HINT_SIMILARITY, signal.min_similarity ?? DEFAULT_MIN_SIMILARITY),
       normalise: (text) => prepareText(text, 'text').norm,
     });
     return { signal, claims };
@@ -194,10 +227,16 @@ interface ScoringContext {
   literalsPresent: Uint8Array;
 }
 
-function scorePolicy({ policy, signals }: CompiledPolicy, ctx: ScoringContext): { result: PolicyResult; fired: string[] } {
+function scorePolicy({ policy, signals }: CompiledPolicy, ctx: ScoringContext): RuleOutcome {
   const fired: Array<{ signal: Signal; hits: Hit[] }> = [];
+  let hint: MatchedClaim | undefined;
   for (const compiled of signals) {
-    const hits = findHits(compiled, ctx).filter((hit) => accepts(compiled.signal, hit, ctx));
+    let hits = findHits(compiled, ctx).filter((hit) => accepts(compiled.signal, hit, ctx));
+    if (compiled.claims) {
+      for (const h of hits) if (h.claim && (!hint || h.claim.similarity > hint.similarity)) hint = h.claim;
+      const threshold = compiled.signal.min_similarity ?? DEFAULT_MIN_SIMILARITY;
+      hits = hits.filter((h) => (h.claim?.similarity ?? 0) >= threshold);
+    }
     if (hits.length > 0) fired.push({ signal: compiled.signal, hits });
   }
   const primary = fired.filter((f) => f.signal.role === 'primary');
@@ -220,7 +259,12 @@ function scorePolicy({ policy, signals }: CompiledPolicy, ctx: ScoringContext): 
     strength,
     ...(claim ? { claim } : {}),
   };
-  return { result, fired: fired.map((f) => f.signal.id) };
+  const supporting = fired.filter((f) => f.signal.role === 'amplifier' && f.signal.strong);
+  const support =
+    supporting.length > 0
+      ? { evidence: evidenceOf(supporting, ctx.prepared.original), rationale: (supporting[0] as { signal: Signal }).signal.rationale }
+      : undefined;
+  return { result, fired: fired.map((f) => f.signal.id), support, hint: claim ? undefined : hint };
 }
 
 function findHits({ signal, regex, literals, claims, explanations }: CompiledSignal, ctx: ScoringContext): Hit[] {

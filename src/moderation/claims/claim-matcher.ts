@@ -41,16 +41,20 @@ interface Wording {
   tokens: Token[];
   negated: boolean;
   weight: number;
+  keys: string[];
 }
 
 const WORD = /[\p{L}\p{N}]+(?:['’][\p{L}]+)?/gu;
 const NEGATION = /\b(?:not|no|never|cannot|nothing|none|neither|nor|[a-z]+n['’]t)\b/g;
 /** Word pairs whose vectors are this close count as the same meaning, scaled by how close. */
-const MIN_WORD_SIMILARITY = 0.6;
+const MIN_WORD_SIMILARITY = 0.65;
 /** Only the wordings that share the most rare words with a sentence are compared in full. */
 const MAX_CANDIDATES = 12;
 /** A sentence shorter than this many content words is too little to assert a claim. */
 const MIN_CONTENT_WORDS = 3;
+/** A claim's words a sentence must meet, and the share of its weighted meaning, to be that claim at all. */
+const MIN_WORDS_MET = 2;
+const MIN_SHARE_OF_TARGET = 0.5;
 
 export function createClaimMatcher(claims: readonly Claim[], options: ClaimMatcherOptions): ClaimMatcher {
   const { stopWords, vectors, minSimilarity, normalise } = options;
@@ -74,12 +78,34 @@ export function createClaimMatcher(claims: readonly Claim[], options: ClaimMatch
   const claimsWithStem = new Map<string, Set<number>>();
   for (const w of claimWordings) for (const t of w.tokens) getOrSet(claimsWithStem, t.stem, () => new Set()).add(w.claimIndex);
   const idf = (s: string) => Math.log((claims.length + 1) / ((claimsWithStem.get(s)?.size ?? 0) + 1)) + 1;
-  for (const w of [...claimWordings, ...factWordings]) w.weight = sum(w.tokens.map((t) => idf(t.stem)));
+  for (const w of [...claimWordings, ...factWordings]) {
+    w.weight = sum(w.tokens.map((t) => idf(t.stem)));
+    // What the wording is about: its two rarest words. A sentence that meets neither is about something else.
+    w.keys = [...w.tokens]
+      .sort((a, b) => idf(b.stem) - idf(a.stem))
+      .slice(0, 2)
+      .map((t) => t.stem);
+  }
 
   const wordingsWithStem = new Map<string, number[]>();
   claimWordings.forEach((w, i) => {
     for (const t of w.tokens) getOrSet(wordingsWithStem, t.stem, () => []).push(i);
   });
+  const factsWithStem = new Map<string, number[]>();
+  factWordings.forEach((w, i) => {
+    for (const t of w.tokens) getOrSet(factsWithStem, t.stem, () => []).push(i);
+  });
+
+  /** The wordings of `index` that share the most rare words with the sentence, best first. */
+  const candidatesFrom = (index: Map<string, number[]>, wordings: Wording[], tokens: Token[], limit: number) => {
+    const shared = new Map<number, number>();
+    for (const t of tokens) for (const i of index.get(t.stem) ?? []) shared.set(i, (shared.get(i) ?? 0) + idf(t.stem));
+    return [...shared.entries()]
+      .filter(([i, overlap]) => overlap >= 0.25 * (wordings[i] as Wording).weight)
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, limit)
+      .map(([i]) => wordings[i] as Wording);
+  };
 
   const similarityCache = new Map<string, number>();
   const tokenSimilarity = (x: Token, y: Token): number => {
@@ -98,15 +124,27 @@ export function createClaimMatcher(claims: readonly Claim[], options: ClaimMatch
     return s;
   };
 
-  /** How much of `target`'s weighted meaning the sentence's stems carry, and of the sentence's the target's. */
-  const coverage = (sentence: Token[], sentenceWeight: number, target: Wording) => {
+  /**
+   * How close the sentence comes to `target`: mostly, does it say everything the target says
+   * (its rare words weigh most); a little, is that what the sentence is about. 0 unless at least
+   * two of the target's words are met and half its weighted meaning is there: one shared topic
+   * word ("sick", "cancer") is a topic, not a claim.
+   */
+  const closeness = (sentence: Token[], sentenceWeight: number, target: Wording) => {
     let targetCovered = 0;
-    for (const t of target.tokens) targetCovered += idf(t.stem) * Math.max(0, ...sentence.map((s) => tokenSimilarity(s, t)));
+    let met = 0;
+    let keyMet = false;
+    for (const t of target.tokens) {
+      const best = Math.max(0, ...sentence.map((s) => tokenSimilarity(s, t)));
+      if (best > 0) met++;
+      if (best > 0 && target.keys.includes(t.stem)) keyMet = true;
+      targetCovered += idf(t.stem) * best;
+    }
+    const ofTarget = target.weight === 0 ? 0 : targetCovered / target.weight;
+    if (!keyMet || met < MIN_WORDS_MET || ofTarget < MIN_SHARE_OF_TARGET) return 0;
     let sentenceCovered = 0;
     for (const s of sentence) sentenceCovered += idf(s.stem) * Math.max(0, ...target.tokens.map((t) => tokenSimilarity(s, t)));
-    const ofTarget = target.weight === 0 ? 0 : targetCovered / target.weight;
     const ofSentence = sentenceWeight === 0 ? 0 : sentenceCovered / sentenceWeight;
-    // Mostly: does the sentence say everything the claim says; a little: is that what the sentence is about.
     return ofTarget ** 0.7 * ofSentence ** 0.3;
   };
 
@@ -116,30 +154,27 @@ export function createClaimMatcher(claims: readonly Claim[], options: ClaimMatch
       if (tokens.length < MIN_CONTENT_WORDS) return undefined;
       const negated = isNegated(sentence);
       const sentenceWeight = sum(tokens.map((t) => idf(t.stem)));
-      // Candidates: wordings sharing the rarest words with the sentence.
-      const shared = new Map<number, number>();
-      for (const t of tokens) for (const i of wordingsWithStem.get(t.stem) ?? []) shared.set(i, (shared.get(i) ?? 0) + idf(t.stem));
-      const candidates = [...shared.entries()]
-        .filter(([i, overlap]) => overlap >= 0.25 * (claimWordings[i] as Wording).weight)
-        .sort((a, b) => b[1] - a[1])
-        .slice(0, MAX_CANDIDATES);
       let best: ClaimMatch | undefined;
-      for (const [i] of candidates) {
-        const w = claimWordings[i] as Wording;
+      for (const w of candidatesFrom(wordingsWithStem, claimWordings, tokens, MAX_CANDIDATES)) {
         // "X does not cause Y" is the opposite of the claim "X causes Y", and the reverse.
         if (w.negated !== negated) continue;
-        const similarity = coverage(tokens, sentenceWeight, w);
+        const similarity = closeness(tokens, sentenceWeight, w);
         if (similarity < minSimilarity || (best && similarity <= best.similarity)) continue;
-        const fact = factWordings[w.claimIndex] as Wording;
-        if (coverage(tokens, sentenceWeight, fact) >= similarity) continue;
         best = { claim: claims[w.claimIndex] as Claim, similarity: Math.round(similarity * 1000) / 1000 };
       }
+      if (!best) return undefined;
+      // A sentence at least as close to an established fact (any claim's) is saying the fact.
+      const similarity = best.similarity;
+      if (
+        candidatesFrom(factsWithStem, factWordings, tokens, MAX_CANDIDATES).some((f) => closeness(tokens, sentenceWeight, f) >= similarity)
+      )
+        return undefined;
       return best;
     },
   };
 
   function wording(text: string, claimIndex: number): Wording {
-    return { claimIndex, tokens: contentTokens(text), negated: isNegated(text), weight: 0 };
+    return { claimIndex, tokens: contentTokens(text), negated: isNegated(text), weight: 0, keys: [] };
   }
 }
 

@@ -21,9 +21,15 @@ function overlaps(evidence: readonly Evidence[]): string[] {
 
 describe('evidence spans', () => {
   it('names a word once when several model features point at it (Spanish "de golpe")', () => {
-    // The model alone flags this; its word and phrase features both cover "golpe".
+    // A model that flags this on its own, through a word and a phrase feature that both cover "golpe".
+    const model = {
+      format: 'hearth-linear-model/1' as const,
+      trained_on: [],
+      policies: { unsafe_medical_advice: { weights: { 'w:golpe': 6, 'b:de_golpe': 6, 'w:pregabalina': 1 } } },
+    };
+    const onlyModel = createLocalScorer(policySet.policies, model, policySet.knowledge);
     const text = 'Deja la pregabalina de golpe, no pasa nada.';
-    const advice = scorer.score(text).policies.find((p) => p.policy === 'unsafe_medical_advice');
+    const advice = onlyModel.score(text).policies.find((p) => p.policy === 'unsafe_medical_advice');
     expect(advice?.evidence.length).toBeGreaterThan(0);
     expect(overlaps(advice?.evidence ?? [])).toEqual([]);
     expect(advice?.evidence.filter((e) => e.text.includes('golpe'))).toHaveLength(1);
