@@ -17,9 +17,13 @@ export function isPublicAddress(address: string): boolean {
   return parsed.range() === 'unicast';
 }
 
+/** How an operator allows private and loopback callbacks, named wherever one is refused. */
+export const ALLOW_PRIVATE_HINT =
+  'set HEARTH_ALLOW_PRIVATE_CALLBACKS=1 (for the server and the hearth command) to allow it for local trials';
+
 export class PrivateAddressError extends Error {
   constructor(host: string, address: string) {
-    super(`callback host ${host} resolves to non-public address ${address}`);
+    super(`callback host ${host} resolves to non-public address ${address}; ${ALLOW_PRIVATE_HINT}`);
     this.name = 'PrivateAddressError';
   }
 }
@@ -36,8 +40,8 @@ export function callbackUrlProblem(raw: string, allowPrivate: boolean): string |
   if (url.username || url.password) return 'must not carry credentials';
   const host = url.hostname.replace(/^\[|\]$/g, '');
   if (!allowPrivate) {
-    if (isIP(host) && !isPublicAddress(host)) return `address ${host} is not public`;
-    if (host === 'localhost' || host.endsWith('.localhost')) return 'localhost is not allowed';
+    if (isIP(host) && !isPublicAddress(host)) return `address ${host} is not public; ${ALLOW_PRIVATE_HINT}`;
+    if (host === 'localhost' || host.endsWith('.localhost')) return `${host} is not public; ${ALLOW_PRIVATE_HINT}`;
   }
   return null;
 }

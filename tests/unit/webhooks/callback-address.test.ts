@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { callbackUrlProblem, isPublicAddress } from '../../../src/webhooks/callback-address.ts';
+import { callbackUrlProblem, isPublicAddress, PrivateAddressError } from '../../../src/webhooks/callback-address.ts';
 
 describe('callback address guard', () => {
   it.each([
@@ -31,5 +31,14 @@ describe('callback address guard', () => {
     expect(callbackUrlProblem('http://[::1]:8080/x', false)).toMatch(/not public/);
     expect(callbackUrlProblem('http://localhost:8080/x', false)).toMatch(/localhost/);
     expect(callbackUrlProblem('http://127.0.0.1:8080/x', true)).toBeNull();
+  });
+
+  it('says how to allow a private or loopback callback for a local trial', () => {
+    for (const url of ['http://127.0.0.1:9000/hearth', 'http://[::1]:9000/x', 'http://10.0.0.5/hook', 'http://localhost:9000/x']) {
+      expect(callbackUrlProblem(url, false)).toMatch(/HEARTH_ALLOW_PRIVATE_CALLBACKS=1/);
+    }
+    expect(new PrivateAddressError('forum.internal', '10.1.2.3').message).toMatch(
+      /forum\.internal resolves to non-public address 10\.1\.2\.3; set HEARTH_ALLOW_PRIVATE_CALLBACKS=1/,
+    );
   });
 });
