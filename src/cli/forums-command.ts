@@ -1,11 +1,16 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { integrationsSchema } from '../engines/engine.ts';
-import { AppError } from '../errors.ts';
 import { createForum, listForums, updateForum } from '../forums/forums.ts';
-import type { PolicyOverride } from '../moderation/overrides.ts';
 import type { Cli } from './cli-io.ts';
 import { withDatabase } from './database.ts';
-import { print } from './output.ts';
+import {
+  checkCallbackUrl,
+  checkIntegrations,
+  type EngineOptions,
+  integrationsFromOptions,
+  namingFlags,
+  overridesFromOptions,
+} from './forum-flags.ts';
+import { print, printTable } from './output.ts';
 
 export function forumsCommand(cli: Cli): Command {
   const forums = new Command('forums').description('create, update and list forums (tenants)');
@@ -27,9 +32,8 @@ export function forumsCommand(cli: Cli): Command {
       ) => {
         const integrations = integrationsFromOptions(opts);
         // Checked before anything is created, so a short secret does not leave half a forum.
-        const checked = integrations ? integrationsSchema.safeParse(integrations) : undefined;
-        if (checked && !checked.success)
-          throw new AppError('validation_failed', checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+        checkIntegrations(integrations);
+        checkCallbackUrl(opts.callbackUrl, cli.config().callbacks.allowPrivate);
         const secrets = await withDatabase(cli, async ({ db }, allowPrivate) => {
           const created = await createForum(db, { id, name: opts.name, callbackUrl: opts.callbackUrl }, { allowPrivate, actor: 'cli' });
           if (integrations) await updateForum(db, id, { integrations }, { allowPrivate, actor: 'cli' });
@@ -91,6 +95,7 @@ export function forumsCommand(cli: Cli): Command {
         } & EngineOptions,
       ) => {
         const policyOverrides = overridesFromOptions(opts);
+        checkCallbackUrl(opts.callbackUrl, cli.config().callbacks.allowPrivate);
         const forum = await withDatabase(cli, ({ db }, allowPrivate) =>
           updateForum(
             db,
@@ -114,7 +119,7 @@ export function forumsCommand(cli: Cli): Command {
                   : undefined,
             },
             { allowPrivate, actor: 'cli' },
-          ),
+          ).catch(namingFlags),
         );
         print(
           cli.stdout,
@@ -140,35 +145,28 @@ export function forumsCommand(cli: Cli): Command {
     .option('--json', 'print JSON lines')
     .description('list forums (secrets are not shown)')
     .action(async (opts: { json?: boolean }) => {
-      const rows = await withDatabase(cli, ({ db }) => listForums(db));
-      for (const f of rows) {
-        const row = {
-          id: f.id,
-          name: f.name,
-          callback_url: f.callbackUrl,
-          callback_disabled_at: f.callbackDisabledAt?.toISOString() ?? null,
-        };
-        if (opts.json) print(cli.stdout, row, true);
-        else cli.stdout.write(`${f.id}\t${f.callbackUrl ?? '-'}${f.callbackDisabledAt ? '\t(callback disabled)' : ''}\n`);
+      const rows = (await withDatabase(cli, ({ db }) => listForums(db))).map((f) => ({
+        id: f.id,
+        name: f.name,
+        callback_url: f.callbackUrl,
+        callback_disabled_at: f.callbackDisabledAt?.toISOString() ?? null,
+      }));
+      if (opts.json) {
+        for (const row of rows) print(cli.stdout, row, true);
+        return;
       }
+      if (rows.length === 0) {
+        cli.stdout.write('no forums yet; create one with: npx hearth forums create ID --callback-url URL\n');
+        return;
+      }
+      printTable(
+        cli.stdout,
+        ['id', 'name', 'callback_url', 'callback_disabled_at'],
+        rows.map((r) => [r.id, r.name, r.callback_url ?? '-', r.callback_disabled_at ?? '-']),
+      );
     });
 
   return forums;
-}
-
-function overridesFromOptions(opts: { disablePolicy?: string[]; enablePolicy?: string[]; policyOverrides?: string }) {
-  if (!opts.disablePolicy && !opts.enablePolicy && !opts.policyOverrides) return undefined;
-  let change: Record<string, PolicyOverride | null> = {};
-  if (opts.policyOverrides) {
-    try {
-      change = JSON.parse(opts.policyOverrides);
-    } catch {
-      throw new AppError('validation_failed', '--policy-overrides must be JSON, e.g. {"hostility":{"flag_at":0.6}}');
-    }
-  }
-  for (const p of opts.disablePolicy ?? []) change[p] = { ...change[p], enabled: false };
-  for (const p of opts.enablePolicy ?? []) change[p] = { ...change[p], enabled: true };
-  return change;
 }
 
 // Commander turns a parser's null into '', so "off" stays a word until the action reads it.
@@ -183,30 +181,4 @@ function wholeNumber(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a whole number, 0 or more');
   return n;
-}
-
-/** The engine flags of forums create and update. */
-interface EngineOptions {
-  discourseSecret?: string;
-  discoursePrivateMessages?: string;
-  discourseUrl?: string;
-  discourseApiKey?: string;
-  discourseApiUser?: string;
-  mastodonSecret?: string;
-}
-
-function integrationsFromOptions(opts: EngineOptions): Record<string, Record<string, unknown>> | undefined {
-  const discourse = Object.fromEntries(
-    Object.entries({
-      secret: opts.discourseSecret,
-      private_messages: opts.discoursePrivateMessages,
-      base_url: opts.discourseUrl,
-      api_key: opts.discourseApiKey,
-      api_username: opts.discourseApiUser,
-    }).filter(([, v]) => v !== undefined),
-  );
-  const out: Record<string, Record<string, unknown>> = {};
-  if (Object.keys(discourse).length > 0) out.discourse = discourse;
-  if (opts.mastodonSecret !== undefined) out.mastodon = { secret: opts.mastodonSecret };
-  return Object.keys(out).length > 0 ? out : undefined;
 }

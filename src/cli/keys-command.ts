@@ -5,7 +5,8 @@ import { AppError } from '../errors.ts';
 import { durationHint, parseDuration } from '../time/parse-duration.ts';
 import type { Cli } from './cli-io.ts';
 import { withDatabase } from './database.ts';
-import { print } from './output.ts';
+import { assertForumExists } from './forum-flags.ts';
+import { print, printTable } from './output.ts';
 
 function parseExpiry(value: string): number {
   const ms = parseDuration(value);
@@ -50,14 +51,16 @@ export function keysCommand(cli: Cli): Command {
       '\nExamples:\n  npx hearth keys create --role admin --json\n  npx hearth keys create --role moderator --forum chronic-pain --name sam --expires 30d --json',
     )
     .action(async (opts: { role: (typeof apiKeyRoles)[number]; forum?: string[]; name?: string; expires?: number; json?: boolean }) => {
-      const { key, record } = await withDatabase(cli, ({ db }) =>
-        createApiKey(db, {
+      const { key, record } = await withDatabase(cli, async ({ db }) => {
+        // A key for a mistyped forum would see nothing, silently.
+        for (const forum of opts.forum ?? []) await assertForumExists(db, forum, '--forum');
+        return createApiKey(db, {
           role: opts.role,
           forumIds: opts.forum,
           name: opts.name,
           expiresAt: opts.expires ? new Date(Date.now() + opts.expires) : undefined,
-        }),
-      );
+        });
+      });
       print(
         cli.stdout,
         {
@@ -87,16 +90,18 @@ export function keysCommand(cli: Cli): Command {
         cli.stdout.write('no keys yet; create one with: npx hearth keys create --role admin\n');
         return;
       }
-      const rows = all.map((k) => [k.keyPrefix, k.role, keyStatus(k), (k.forumIds ?? ['all']).join(','), k.name ?? '-']);
-      const header = ['prefix', 'role', 'status', 'forums', 'name'];
-      const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-      for (const r of [header, ...rows])
-        cli.stdout.write(
-          `${r
-            .map((c, i) => c.padEnd(widths[i] ?? 0))
-            .join('  ')
-            .trimEnd()}\n`,
-        );
+      printTable(
+        cli.stdout,
+        ['prefix', 'role', 'status', 'forums', 'name', 'expires'],
+        all.map((k) => [
+          k.keyPrefix,
+          k.role,
+          keyStatus(k),
+          (k.forumIds ?? ['all']).join(','),
+          k.name ?? '-',
+          k.expiresAt?.toISOString() ?? 'never',
+        ]),
+      );
     });
 
   keys

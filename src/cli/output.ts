@@ -9,3 +9,16 @@ export function print(out: CliOutput, value: Record<string, unknown>, json: bool
   const width = Math.max(...Object.keys(value).map((k) => k.length));
   for (const [k, v] of Object.entries(value)) out.write(`${k.padEnd(width)}  ${v ?? '-'}\n`);
 }
+
+/** Prints rows under a header row, each column as wide as its widest cell, for people (scripts use --json). */
+export function printTable(out: CliOutput, header: readonly string[], rows: ReadonlyArray<readonly string[]>): void {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  for (const r of [header, ...rows]) {
+    out.write(
+      `${r
+        .map((c, i) => c.padEnd(widths[i] ?? 0))
+        .join('  ')
+        .trimEnd()}\n`,
+    );
+  }
+}

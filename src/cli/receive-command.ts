@@ -1,7 +1,14 @@
 import { createServer } from 'node:http';
-import { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
+import { AppError } from '../errors.ts';
 import { verify } from '../webhooks/standard-webhooks.ts';
 import type { Cli } from './cli-io.ts';
+
+function port(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 65535) throw new InvalidArgumentError('expected a port number from 1 to 65535');
+  return n;
+}
 
 /**
  * A stand-in for a forum's callback endpoint: verifies each verdict's signature and prints it.
@@ -11,10 +18,10 @@ export function receiveCommand(cli: Cli): Command {
   return new Command('receive')
     .description('listen for verdict callbacks, verify their signatures and print them (a stand-in forum)')
     .requiredOption('--secret <whsec>', "the forum's callback secret")
-    .option('--port <n>', 'port to listen on', '9000')
+    .option('--port <n>', 'port to listen on', port, 9000)
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .addHelpText('after', '\nExample:\n  npx hearth receive --port 9000 --secret whsec_…')
-    .action((opts: { secret: string; port: string; host: string }) => {
+    .action((opts: { secret: string; port: number; host: string }) => {
       const server = createServer((req, res) => {
         const chunks: Buffer[] = [];
         req.on('data', (c: Buffer) => chunks.push(c));
@@ -42,6 +49,13 @@ export function receiveCommand(cli: Cli): Command {
           res.writeHead(failure ? 401 : 200).end();
         });
       });
-      server.listen(Number(opts.port), opts.host, () => cli.stdout.write(`listening on http://${opts.host}:${opts.port}/\n`));
+      // Resolves once listening, so a port in use is reported as this flag's error, not a crash.
+      return new Promise<void>((resolve, reject) => {
+        server.once('error', (err) => reject(new AppError('bad_request', `--port ${opts.port}: ${err.message}`)));
+        server.listen(opts.port, opts.host, () => {
+          cli.stdout.write(`listening on http://${opts.host}:${opts.port}/\n`);
+          resolve();
+        });
+      });
     });
 }

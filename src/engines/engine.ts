@@ -15,12 +15,16 @@ export type EngineEvent =
     }
   | { kind: 'ignored'; reason: string };
 
+// Other settings of an engine are set on a forum that already has its secret.
+const missingSecret = (issue: { input: unknown }) =>
+  issue.input === undefined ? 'missing: set the webhook secret (12 characters or more) first' : undefined;
+
 /** A forum's settings for engines (forums.integrations). */
 export const integrationsSchema = z
   .object({
     discourse: z
       .object({
-        secret: z.string().min(12, 'Discourse requires webhook secrets of at least 12 characters'),
+        secret: z.string({ error: missingSecret }).min(12, 'Discourse requires webhook secrets of at least 12 characters'),
         /** `restrict`: privacy and hostility only (the default); `all`: every policy; `skip`: not moderated. */
         private_messages: z.enum(['restrict', 'all', 'skip']).optional(),
         base_url: z.url().optional(),
@@ -30,7 +34,7 @@ export const integrationsSchema = z
       .strict()
       .optional(),
     mastodon: z
-      .object({ secret: z.string().min(12, 'Mastodon requires webhook secrets of at least 12 characters') })
+      .object({ secret: z.string({ error: missingSecret }).min(12, 'Mastodon requires webhook secrets of at least 12 characters') })
       .strict()
       .optional(),
   })

@@ -139,7 +139,7 @@ export async function updateForum(
       .set({ ...changes, updatedAt: new Date() })
       .where(eq(forums.id, id))
       .returning();
-    if (!row) throw new AppError('forum_not_found', `forum ${id} does not exist`);
+    if (!row) throw new AppError('forum_not_found', `forum ${id} does not exist; see npx hearth forums list`);
     // Secrets are never written to the audit log; only the fact that they changed.
     await appendAuditEvent(tx, {
       forumId: id,

@@ -110,7 +110,10 @@ describe('hearth forums and keys', () => {
     expect(listed[0]).toMatchObject({ id: created.id, role: 'moderator', status: 'active', forums: ['chronic-pain', 'second-forum'] });
     expect(JSON.stringify(listed)).not.toContain(created.key);
     const table = (await hearth('keys', 'list')).stdout;
-    expect(table.split('\n')[0]).toMatch(/^prefix +role +status +forums +name$/);
+    const [header, row] = table.split('\n');
+    expect(header).toMatch(/^prefix +role +status +forums +name +expires$/);
+    // The expiry shows, 30 days ahead, in the table as in --json.
+    expect(row).toContain(listed[0].expires_at.slice(0, 10));
 
     const revoked = JSON.parse((await hearth('keys', 'revoke', created.key.slice(0, 10), '--json')).stdout);
     expect(revoked).toMatchObject({ id: created.id, status: 'revoked' });
