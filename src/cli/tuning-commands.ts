@@ -1,5 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError } from 'commander';
+import type { PolicyMetrics } from '../evaluation/metrics.ts';
 import { policyIds } from '../moderation/types.ts';
 import { durationHint, parseDuration } from '../time/parse-duration.ts';
 import { exportLabels } from '../tuning/labels-export.ts';
@@ -14,6 +15,11 @@ function since(value: string): Date {
   if (ms === undefined) throw new InvalidArgumentError(`expected ${durationHint}`);
   return new Date(Date.now() - ms);
 }
+
+// A ratio with nothing to count is unknown, not 0: "n/a" where no reviewed post was flagged
+// for a policy (precision) or labelled with it (recall). --json keeps the counts to tell.
+const precisionText = (m: PolicyMetrics) => (m.tp + m.fp === 0 ? 'n/a' : m.precision.toFixed(3));
+const recallText = (m: PolicyMetrics) => (m.tp + m.fn === 0 ? 'n/a' : m.recall.toFixed(3));
 
 /** `hearth replay`: shadow-mode re-scoring of stored posts with draft policies. */
 export function replayCommand(cli: Cli): Command {
@@ -64,7 +70,7 @@ export function replayCommand(cli: Cli): Command {
         for (const p of policyIds) {
           const { stored, draft } = r.policies[p];
           out.push(
-            `${p.padEnd(22)}${`${stored.precision.toFixed(3)} → ${draft.precision.toFixed(3)}`.padEnd(28)}${stored.recall.toFixed(3)} → ${draft.recall.toFixed(3)}`,
+            `${p.padEnd(22)}${`${precisionText(stored)} → ${precisionText(draft)}`.padEnd(28)}${recallText(stored)} → ${recallText(draft)}`,
           );
         }
       }
