@@ -74,15 +74,18 @@ export function createClaimMatcher(claims: readonly Claim[], options: ClaimMatch
     factWordings.push(wording(normalise(c.fact), claimIndex));
   });
 
+  // The vectors list words by frequency in general English; a word without a vector is rarer still.
+  const englishRank = (word: string) => vectors?.index.get(word) ?? vectors?.index.get(stem(word)) ?? Number.MAX_SAFE_INTEGER;
   // A stem found in many claims ("cure", "health") says little about which claim it is.
   const claimsWithStem = new Map<string, Set<number>>();
   for (const w of claimWordings) for (const t of w.tokens) getOrSet(claimsWithStem, t.stem, () => new Set()).add(w.claimIndex);
   const idf = (s: string) => Math.log((claims.length + 1) / ((claimsWithStem.get(s)?.size ?? 0) + 1)) + 1;
   for (const w of [...claimWordings, ...factWordings]) {
     w.weight = sum(w.tokens.map((t) => idf(t.stem)));
-    // What the wording is about: its two rarest words. A sentence that meets neither is about something else.
+    // What the wording is about: its two rarest words in English at large ("autism", "mmr", not
+    // "especially"). A sentence that meets neither is about something else.
     w.keys = [...w.tokens]
-      .sort((a, b) => idf(b.stem) - idf(a.stem))
+      .sort((a, b) => englishRank(b.word) - englishRank(a.word) || idf(b.stem) - idf(a.stem))
       .slice(0, 2)
       .map((t) => t.stem);
   }

@@ -1,0 +1,140 @@
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createLocalScorer } from '../../../src/moderation/local-scorer.ts';
+import { scorePost } from '../../../src/moderation/score-post.ts';
+import { defaultPoliciesDir, loadPolicySet } from '../../../src/policies/loader.ts';
+
+const policySet = await loadPolicySet();
+const scorer = createLocalScorer(policySet.policies, policySet.model, policySet.knowledge);
+const verdictOf = (body: string) => scorePost(policySet, scorer, { body }).verdict;
+const resultOf = (body: string, policy: string) => verdictOf(body).policies.find((p) => p.policy === policy);
+
+const temps: string[] = [];
+afterAll(async () => {
+  for (const d of temps) await rm(d, { recursive: true, force: true });
+});
+
+describe('hostility needs a human target', () => {
+  it('does not flag a member fighting their own illness, and still flags the same words at a member', () => {
+    const atIllness = verdictOf("Lupus, you have taken my job and my sleep, but I'll beat you yet.");
+    expect(atIllness.action).toBe('allow');
+    expect(atIllness.policies.find((p) => p.policy === 'hostility')?.flagged).toBe(false);
+    const atMember = resultOf("Sarah, you have taken my job and my sleep, but I'll beat you yet.", 'hostility');
+    expect(atMember?.flagged).toBe(true);
+  });
+
+  it('does not flag insults aimed at pain or the weather', () => {
+    expect(resultOf('This stupid pain is a useless pathetic bastard today.', 'hostility')?.strength).not.toBe('strong');
+    expect(verdictOf('Dear fibro, you are a pathetic joke and I am done with you.').action).not.toBe('remove');
+  });
+});
+
+describe('urgent needs crisis language', () => {
+  it('a post whose only crisis-like words are pronouns and "just" is not urgent', () => {
+    const v = verdictOf("I've just been sorting it all out myself, I just feel I've done everything I can for now.");
+    expect(v.urgent).toBe(false);
+  });
+
+  it('a post with a plan and a time is urgent, and its evidence is the crisis language', () => {
+    const v = verdictOf('I have saved up my pills and I am going to take them tonight.');
+    expect(v.urgent).toBe(true);
+    expect(v.action).not.toBe('remove');
+    const evidence = v.policies.find((p) => p.policy === 'self_harm')?.evidence.map((e) => e.text.toLowerCase()) ?? [];
+    expect(evidence.some((e) => /pills|tonight/.test(e))).toBe(true);
+  });
+
+  it('urging another member to kill themselves is a crisis signal', () => {
+    const v = verdictOf('Honestly just go kill yourself, nobody would miss you.');
+    expect(v.urgent).toBe(true);
+    expect(v.policies.find((p) => p.policy === 'self_harm')?.strength).toBe('strong');
+  });
+});
+
+describe('advice versus sharing', () => {
+  it('recommending what helped, or offering spare supplies, is not unsafe advice', () => {
+    for (const body of [
+      'Compression gloves saved my hands, you should try them.',
+      'Happy to send my spare heat pads and an old TENS unit to anyone who needs them, just message me.',
+      'Honestly try pacing and a hot water bottle, and ask your GP about physio.',
+    ])
+      expect(resultOf(body, 'unsafe_medical_advice')?.flagged, body).toBe(false);
+  });
+
+  it('offering to pass on prescription medicine is still sourcing', () => {
+    expect(resultOf('I can send you some of my leftover oxycodone, just message me.', 'unsafe_medical_advice')?.flagged).toBe(true);
+  });
+});
+
+interface RemedyPost {
+  id: string;
+  text: string;
+  expect: 'flag' | 'allow';
+}
+
+describe('dangerous remedies, overdoses and delayed care', async () => {
+  const posts = (await readFile(new URL('../../fixtures/remedy-directives.jsonl', import.meta.url), 'utf8'))
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as RemedyPost);
+
+  it('flags directives to others and leaves a member’s own story, questions and warnings alone', () => {
+    const advice = (p: RemedyPost) => resultOf(p.text, 'unsafe_medical_advice');
+    const flagged = posts.filter((p) => p.expect === 'flag');
+    const allowed = posts.filter((p) => p.expect === 'allow');
+    const caught = flagged.filter((p) => advice(p)?.flagged);
+    const wronglyFlagged = allowed.filter((p) => advice(p)?.flagged).map((p) => p.id);
+    // The fixture's writer also wrote the lexicons, and 7 of the 30 directives were rewritten to
+    // avoid every lexicon term (paint thinner for turpentine…): the rules alone cannot know those.
+    expect(caught.length, `caught ${caught.length} of ${flagged.length}`).toBeGreaterThanOrEqual(20);
+    expect(wronglyFlagged).toEqual([]);
+  });
+
+  it('explains a hazard with its reason and public source', () => {
+    const r = resultOf('Skip the chemo and drink chlorine dioxide every morning, it kills the cancer.', 'unsafe_medical_advice');
+    expect(r?.flagged).toBe(true);
+    expect(r?.strength).toBe('strong');
+    expect(r?.rationale).toMatch(/chlorine dioxide|bleach/i);
+    expect(r?.rationale).toMatch(/https:\/\/www\.fda\.gov\//);
+  });
+});
+
+describe('false claims matched by meaning', () => {
+  it('gives the claim, the fact and the source of a matched false claim', () => {
+    const r = resultOf('The MMR vaccine causes autism in children.', 'misinformation');
+    expect(r?.flagged).toBe(true);
+    expect(r?.claim?.id).toMatch(/^vaccines-/);
+    expect(r?.rationale).toContain(r?.claim?.fact ?? 'no fact');
+    expect(r?.rationale).toContain(r?.claim?.source.url ?? 'no url');
+  });
+
+  it('does not match a debunk, a question or the established fact', () => {
+    for (const body of [
+      'Vaccines do not cause autism; the study that claimed so was retracted.',
+      'Is it true that vaccines cause autism?',
+      'Large studies of millions of children found no link between vaccines and autism.',
+    ])
+      expect(resultOf(body, 'misinformation')?.claim, body).toBeUndefined();
+  });
+});
+
+describe('the policy set version', () => {
+  it('changes when a speech cue, a hazard lexicon or a claim changes', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'hearth-policies-'));
+    temps.push(dir);
+    await cp(defaultPoliciesDir, dir, { recursive: true });
+    const versions = [(await loadPolicySet(dir)).version];
+    const edit = async (file: string, from: string | RegExp, to: string) => {
+      const raw = await readFile(join(dir, file), 'utf8');
+      const changed = raw.replace(from, to);
+      expect(changed, file).not.toBe(raw);
+      await writeFile(join(dir, file), changed);
+      versions.push((await loadPolicySet(dir)).version);
+    };
+    await edit('_speech.yaml', 'trust me', 'trust me|believe me');
+    await edit('knowledge/dangerous-remedies.yaml', "'turpentine'", "'turpentine', 'white spirit'");
+    await edit('claims/vaccines.yaml', /claim: (.)/, 'claim: Honestly, $1');
+    expect(new Set(versions).size).toBe(versions.length);
+  });
+});
