@@ -4,6 +4,7 @@ import { runPolicyExamples } from '../evaluation/policy-examples.ts';
 import { defaultPoliciesDir, readPolicyFiles } from '../policies/loader.ts';
 import { validatePolicyFiles } from '../policies/validate-policies.ts';
 import type { Cli } from './cli-io.ts';
+import { policiesLintCommand } from './policies-lint-command.ts';
 import { describeFsError } from './scoring-input.ts';
 
 const dirArgument = ['[dir]', "policy directory (default: the repository's policies/)"] as const;
@@ -19,7 +20,9 @@ export async function readPolicyDir(dir: string) {
 
 /** `hearth policies validate|test`: check policy files before anyone relies on them. */
 export function policiesCommand(cli: Cli): Command {
-  const policies = new Command('policies').description('check policy files: their schema, and their own examples');
+  const policies = new Command('policies').description(
+    'check policy files: their schema, their own examples, and how well their rules generalise',
+  );
 
   policies
     .command('validate')
@@ -75,6 +78,7 @@ export function policiesCommand(cli: Cli): Command {
       }
       if (report.failures.length > 0) cli.exitCode = 1;
     });
+  policies.addCommand(policiesLintCommand(cli, readPolicyDir));
   return policies;
 }
 
