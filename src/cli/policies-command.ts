@@ -18,7 +18,7 @@ export async function readPolicyDir(dir: string) {
   }
 }
 
-/** `hearth policies validate|test`: check policy files before anyone relies on them. */
+/** `hearth policies validate|test|lint`: check policy files before anyone relies on them. */
 export function policiesCommand(cli: Cli): Command {
   const policies = new Command('policies').description(
     'check policy files: their schema, their own examples, and how well their rules generalise',
