@@ -7,7 +7,7 @@
  * start with different characters.
  */
 export function alternation(entries: readonly string[]): string {
-  const sorted = [...entries].sort((a, b) => b.length - a.length);
+  const sorted = entries.flatMap(expandLeadingGroup).sort((a, b) => b.length - a.length);
   const groups = new Map<string, string[]>();
   const ungrouped: string[] = [];
   for (const entry of sorted) {
@@ -25,4 +25,19 @@ export function alternation(entries: readonly string[]): string {
     rests.length === 1 ? `${first}${rests[0]}` : `${first}(?:${rests.join('|')})`,
   );
   return `(?:${[...branches, ...ungrouped].join('|')})`;
+}
+
+/** A leading group of plain-word choices, `(?:drink|drank) bleach`, matched the same as a list of entries. */
+const LEADING_GROUP = /^\(\?:([\p{L}\p{N} '’-]+(?:\|[\p{L}\p{N} '’-]+)+)\)(?![?*+{])/u;
+
+/**
+ * Expands an entry that starts with a group of plain words into one entry per word, so that each
+ * can be grouped by its first character below (an entry starting with "(" cannot be, and every
+ * such entry is tried at every position of a post). The language matched is unchanged.
+ */
+function expandLeadingGroup(entry: string): string[] {
+  const m = LEADING_GROUP.exec(entry);
+  if (!m) return [entry];
+  const rest = entry.slice(m[0].length);
+  return (m[1] as string).split('|').flatMap((choice) => expandLeadingGroup(`${choice}${rest}`));
 }

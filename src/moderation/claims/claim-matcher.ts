@@ -90,9 +90,11 @@ export function createClaimMatcher(claims: readonly Claim[], options: ClaimMatch
       .map((t) => t.stem);
   }
 
-  const wordingsWithStem = new Map<string, number[]>();
+  // A sentence is compared only with wordings whose key words it contains: most sentences of a
+  // post contain none, and cost one map lookup a word.
+  const wordingsWithKey = new Map<string, number[]>();
   claimWordings.forEach((w, i) => {
-    for (const t of w.tokens) getOrSet(wordingsWithStem, t.stem, () => []).push(i);
+    for (const k of w.keys) getOrSet(wordingsWithKey, k, () => []).push(i);
   });
   const factsWithStem = new Map<string, number[]>();
   factWordings.forEach((w, i) => {
@@ -127,6 +129,16 @@ export function createClaimMatcher(claims: readonly Claim[], options: ClaimMatch
     return s;
   };
 
+  const bestSimilarity = (token: Token, others: Token[]) => {
+    let best = 0;
+    for (const o of others) {
+      const sim = tokenSimilarity(token, o);
+      if (sim > best) best = sim;
+      if (best === 1) break;
+    }
+    return best;
+  };
+
   /**
    * How close the sentence comes to `target`: mostly, does it say everything the target says
    * (its rare words weigh most); a little, is that what the sentence is about. 0 unless at least
@@ -138,15 +150,15 @@ export function createClaimMatcher(claims: readonly Claim[], options: ClaimMatch
     let met = 0;
     let keyMet = false;
     for (const t of target.tokens) {
-      const best = Math.max(0, ...sentence.map((s) => tokenSimilarity(s, t)));
+      const best = bestSimilarity(t, sentence);
       if (best > 0) met++;
-      if (best > 0 && target.keys.includes(t.stem)) keyMet = true;
+      if (best === 1 && target.keys.includes(t.stem)) keyMet = true;
       targetCovered += idf(t.stem) * best;
     }
     const ofTarget = target.weight === 0 ? 0 : targetCovered / target.weight;
     if (!keyMet || met < MIN_WORDS_MET || ofTarget < MIN_SHARE_OF_TARGET) return 0;
     let sentenceCovered = 0;
-    for (const s of sentence) sentenceCovered += idf(s.stem) * Math.max(0, ...target.tokens.map((t) => tokenSimilarity(s, t)));
+    for (const s of sentence) sentenceCovered += idf(s.stem) * bestSimilarity(s, target.tokens);
     const ofSentence = sentenceWeight === 0 ? 0 : sentenceCovered / sentenceWeight;
     return ofTarget ** 0.7 * ofSentence ** 0.3;
   };
@@ -158,7 +170,7 @@ export function createClaimMatcher(claims: readonly Claim[], options: ClaimMatch
       const negated = isNegated(sentence);
       const sentenceWeight = sum(tokens.map((t) => idf(t.stem)));
       let best: ClaimMatch | undefined;
-      for (const w of candidatesFrom(wordingsWithStem, claimWordings, tokens, MAX_CANDIDATES)) {
+      for (const w of candidatesFrom(wordingsWithKey, claimWordings, tokens, MAX_CANDIDATES)) {
         // "X does not cause Y" is the opposite of the claim "X causes Y", and the reverse.
         if (w.negated !== negated) continue;
         const similarity = closeness(tokens, sentenceWeight, w);
