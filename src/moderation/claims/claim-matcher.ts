@@ -45,7 +45,7 @@ interface Wording {
 }
 
 const WORD = /[\p{L}\p{N}]+(?:['’][\p{L}]+)?/gu;
-const NEGATION = /\b(?:not|no|never|cannot|nothing|none|neither|nor|[a-z]+n['’]t)\b/g;
+const NEGATION = /\b(?:not|no|never|cannot|nothing|none|neither|nor|[a-z]+n['’]t)\b/;
 /** Word pairs whose vectors are this close count as the same meaning, scaled by how close. */
 const MIN_WORD_SIMILARITY = 0.65;
 /** Only the wordings that share the most rare words with a sentence are compared in full. */
@@ -171,7 +171,7 @@ export function createClaimMatcher(claims: readonly Claim[], options: ClaimMatch
       const sentenceWeight = sum(tokens.map((t) => idf(t.stem)));
       let best: ClaimMatch | undefined;
       for (const w of candidatesFrom(wordingsWithKey, claimWordings, tokens, MAX_CANDIDATES)) {
-        // "X does not cause Y" is the opposite of the claim "X causes Y", and the reverse.
+        // "X does not cause Y" is the opposite of the claim "X causes Y", and the reverse ("X is not real" against "X is real").
         if (w.negated !== negated) continue;
         const similarity = closeness(tokens, sentenceWeight, w);
         if (similarity < minSimilarity || (best && similarity <= best.similarity)) continue;
@@ -202,8 +202,10 @@ function contentWords(text: string, stopWords: ReadonlySet<string>): string[] {
   return words;
 }
 
+/** Says that something is not so; a leading "No," answers someone else and negates nothing itself. */
 function isNegated(text: string): boolean {
-  return ((text.toLowerCase().match(NEGATION)?.length ?? 0) & 1) === 1;
+  const body = text.toLowerCase().replace(/^\s*(?:no|nope|nah)\b[\s,!.:-]*/, '');
+  return NEGATION.test(body);
 }
 
 /** A light English stemmer: plurals and the commonest verb endings, enough to meet "vaccines" with "vaccine". */
