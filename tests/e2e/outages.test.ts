@@ -155,7 +155,7 @@ describe('PostgreSQL outage', () => {
     cleanups.push(() => h.close());
     // One post first, so the API has the forum cached as it would in steady state; its
     // delivery is recorded before the outage so that it is not legitimately sent twice.
-    expect((await h.submit(samplePost(), { query: '?wait=5000' })).status).toBe(200);
+    expect((await h.submit(samplePost(), { query: '?wait=10000' })).status).toBe(200);
     await eventually(async () => (await h.ctx.database.db.select().from(deliveries))[0]?.status === 'succeeded', 5000, 'first delivery');
 
     const admin = createDatabase(adminUrlOf(h.database.url), 1);

@@ -73,7 +73,7 @@ describe('callback delivery', () => {
 
     // A later post is still decided, but no delivery is created for a disabled callback.
     const next = samplePost('Another day, another flare.');
-    expect((await h.submit(next, { query: '?wait=5000' })).status).toBe(200);
+    expect((await h.submit(next, { query: '?wait=10000' })).status).toBe(200);
     const rows = await h.ctx.database.db.select().from(deliveries);
     expect(rows).toHaveLength(1);
     expect(receiver.calls).toHaveLength(1);

@@ -19,9 +19,9 @@ describe('exactly one decision and callback per revision', () => {
 
   it('a duplicate send makes no second decision or callback; an edit is a new revision', async () => {
     const post = samplePost('I take 300 mg gabapentin and the brain fog is awful.');
-    const first = await h.submit(post, { query: '?wait=5000' });
+    const first = await h.submit(post, { query: '?wait=10000' });
     expect(first.status).toBe(200);
-    const again = await h.submit(post, { query: '?wait=5000' });
+    const again = await h.submit(post, { query: '?wait=10000' });
     expect(again.status).toBe(200);
     expect(((await again.json()) as { decision_id: string }).decision_id).toBe(
       ((await first.json()) as { decision_id: string }).decision_id,
@@ -41,14 +41,14 @@ describe('exactly one decision and callback per revision', () => {
 
   it('a duplicate arriving after its job was cleaned up is absorbed by the unique decision key', async () => {
     const post = samplePost('Heat pads and pacing help my back on bad days.');
-    expect((await h.submit(post, { query: '?wait=5000' })).status).toBe(200);
+    expect((await h.submit(post, { query: '?wait=10000' })).status).toBe(200);
     // Find the finished job by its deterministic id and remove it, as retention eventually does.
     const [rev] = await h.ctx.database.db.select().from(revisions).where(eq(revisions.postId, post.id));
     const job = await h.ctx.queues.moderate.getJob(rev?.submissionId ?? '');
     await job?.remove();
     expect(await h.ctx.queues.moderate.getJob(rev?.submissionId ?? '')).toBeUndefined();
 
-    const res = await h.submit(post, { query: '?wait=5000' });
+    const res = await h.submit(post, { query: '?wait=10000' });
     expect(res.status).toBe(200);
     await flush();
     expect(bodies().filter((d) => d.post_id === post.id)).toHaveLength(1);

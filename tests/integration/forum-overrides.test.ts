@@ -13,7 +13,7 @@ describe('per-forum policy overrides', () => {
 
   it('a policy switched off for a forum no longer flags there, and the change is audited', async () => {
     const hostile = 'You are a pathetic liar and everyone here knows it.';
-    const before = (await (await h.submit(samplePost(hostile), { query: '?wait=5000' })).json()) as { action: string };
+    const before = (await (await h.submit(samplePost(hostile), { query: '?wait=10000' })).json()) as { action: string };
     expect(before.action).not.toBe('allow');
 
     await updateForum(
@@ -23,7 +23,7 @@ describe('per-forum policy overrides', () => {
       { allowPrivate: true, actor: 'test' },
     );
     h.ctx.forums.invalidate('chronic-pain');
-    const after = (await (await h.submit(samplePost(hostile), { query: '?wait=5000' })).json()) as {
+    const after = (await (await h.submit(samplePost(hostile), { query: '?wait=10000' })).json()) as {
       action: string;
       decision_id: string;
       policies: Array<{ policy: string; flagged: boolean }>;

@@ -21,7 +21,7 @@ describe('structured logs', () => {
   it('are JSON with request ids and never contain post text', async () => {
     const secret = 'Xylophone-Marmalade my neighbour Quentin Vasquez-Oduya';
     const post = samplePost(`You are a pathetic liar. ${secret}`, { title: 'Zebra-Title-Canary' });
-    const res = await h.submit(post, { query: '?wait=5000' });
+    const res = await h.submit(post, { query: '?wait=10000' });
     expect(res.status).toBe(200);
     await h.submit({ ...post, extra: 'field' });
     await h.receiver.waitForCalls(1);

@@ -17,7 +17,7 @@ describe('operations endpoints', () => {
   });
 
   it('/metrics reports requests, queues, jobs, decisions and deliveries', async () => {
-    await h.submit(samplePost('You are a pathetic liar.'), { query: '?wait=5000' });
+    await h.submit(samplePost('You are a pathetic liar.'), { query: '?wait=10000' });
     await h.receiver.waitForCalls(1);
     await h.app.request('/v1/forums/chronic-pain/posts', { method: 'POST', body: '{}' });
     const res = await h.app.request('/metrics');

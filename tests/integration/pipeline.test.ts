@@ -84,7 +84,7 @@ describe('a post from ingest to a signed verdict callback', () => {
 
   it('answers 200 with the verdict when ?wait lets it finish in time', async () => {
     const post = samplePost('I quit duloxetine cold turkey and it was hell.');
-    const res = await h.submit(post, { query: '?wait=5000' });
+    const res = await h.submit(post, { query: '?wait=10000' });
     expect(res.status).toBe(200);
     const verdict = (await res.json()) as { post_id: string; action: string; decision_id: string };
     expect(verdict.post_id).toBe(post.id);
