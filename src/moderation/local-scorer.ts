@@ -25,6 +25,11 @@ export interface LocalScorer {
   score(text: string, format?: TextFormat): LocalScore;
   /** The model's input features for a post (for training it). */
   features(text: string, format?: TextFormat): string[];
+  /**
+   * Ids (`policy/signal`) of the rule signals that fire on a post, amplifiers included, with no
+   * model and no language detection: the cheap part of scoring, for the crisis check at ingest.
+   */
+  firedSignals(text: string, format?: TextFormat): string[];
 }
 
 /** Fewer letters than this outside quotations, and the quotations count as the author's. */
@@ -101,7 +106,7 @@ export function createLocalScorer(policies: Policy[], model: LinearModel | undef
   const scanner = createLiteralScanner(allLiterals);
   // Each policy file says at what probability the model flags it, so it can change without retraining.
   const compiledModel = model ? compileModel(model, Object.fromEntries(policies.map((p) => [p.id, p.model_flag_at]))) : undefined;
-  const analyse = (text: string, format: TextFormat) => {
+  const applyRules = (text: string, format: TextFormat) => {
     let prepared = prepareText(text, format);
     // A post that is nothing but a quotation says it in the author's own voice; otherwise
     // anyone could exempt a post from scoring by starting every line with "> ".
@@ -118,7 +123,10 @@ export function createLocalScorer(policies: Policy[], model: LinearModel | undef
       detectorCache: new Map(),
       literalsPresent: scanner.scan(prepared.norm),
     };
-    const rules = compiled.map((c) => scorePolicy(c, ctx));
+    return { ctx, speech, prepared, rules: compiled.map((c) => scorePolicy(c, ctx)) };
+  };
+  const analyse = (text: string, format: TextFormat) => {
+    const { ctx, speech, prepared, rules } = applyRules(text, format);
     const language = detectLanguage(prepared.norm);
     // Only the model (and training it) needs features: a rules-only scorer skips the work.
     const features = () =>
@@ -146,6 +154,9 @@ export function createLocalScorer(policies: Policy[], model: LinearModel | undef
     },
     features(text, format = 'text') {
       return [...analyse(text, format).features().keys()];
+    },
+    firedSignals(text, format = 'text') {
+      return applyRules(text, format).rules.flatMap((r) => r.fired.map((id) => `${r.result.policy}/${id}`));
     },
   };
 }
