@@ -57,10 +57,64 @@ export interface EvaluationReport {
   clean_flagged: number;
   /** Share of clean posts (no labels) with any policy flagged: the cost paid by members who did nothing wrong. */
   clean_flagged_rate: number;
+  /** Clean posts whose verdict was `remove`: a member silenced for nothing. */
+  clean_removed: number;
+  clean_removed_rate: number;
+  /** Clean posts raised as urgent crises: a moderator paged for nothing. */
+  clean_urgent: number;
+  clean_urgent_rate: number;
   /** Posts labelled `self_harm`: how many were marked urgent, and how many removed (which must never happen). */
   crisis: { posts: number; urgent: number; removed: number };
+  /** What share of a moderator's queue would be right where harm is rare. */
+  queue: QueueReport;
   time_per_post_ms: { mean: number; p95: number };
   misclassified: Misclassification[];
+}
+
+/** A forum's share of harmful posts assumed when none is given: harm is rare in support groups. */
+export const defaultPrevalence = 0.02;
+
+/** Queue precision of one policy, or of all of them together, at the report's prevalence. */
+export interface QueueFigures {
+  /** Labelled rows found (TPR); null with no labelled rows. */
+  recall: number | null;
+  /** Clean rows (labels []) flagged: for one policy, flagged for that policy. */
+  clean_flagged: number;
+  /** clean_flagged / clean rows (FPR); null with no clean rows. */
+  clean_flagged_rate: number | null;
+  /** Share of flags that would be right at the prevalence; null when undefined. */
+  precision: number | null;
+}
+
+export interface QueueReport {
+  prevalence: number;
+  policies: Record<PolicyId, QueueFigures>;
+  /**
+   * Any harm: a labelled row counts as found when flagged for one of its own labels (flagged
+   * only for a policy it does not break, it is missed), a clean row as flagged when flagged for
+   * anything.
+   */
+  overall: QueueFigures;
+}
+
+/**
+ * Share of a moderator's queue that is right when a share `prevalence` (p) of posts is harmful:
+ * p·TPR / (p·TPR + (1−p)·FPR), with TPR the recall and FPR the share of clean posts flagged.
+ * Precision measured on a labelled set reflects that set's mix (often half harmful); a forum's
+ * mix is nearer 1–2%, where the same FPR fills the queue with clean posts. Null when a rate is
+ * unmeasured (null) or nothing would be flagged at all (0/0).
+ */
+export function queuePrecision(prevalence: number, tpr: number | null, fpr: number | null): number | null {
+  if (tpr === null || fpr === null) return null;
+  const right = prevalence * tpr;
+  const wrong = (1 - prevalence) * fpr;
+  return right + wrong === 0 ? null : right / (right + wrong);
+}
+
+function queueFigures(prevalence: number, found: number, labelled: number, cleanFlagged: number, clean: number): QueueFigures {
+  const recall = labelled === 0 ? null : found / labelled;
+  const rate = clean === 0 ? null : cleanFlagged / clean;
+  return { recall, clean_flagged: cleanFlagged, clean_flagged_rate: rate, precision: queuePrecision(prevalence, recall, rate) };
 }
 
 /**
@@ -84,11 +138,17 @@ export function percentile(values: readonly number[], p: number): number {
 }
 
 /** Computes every figure `hearth eval` reports. Pure: the same results always give the same report. */
-export function evaluate(results: readonly LabelledResult[]): EvaluationReport {
+export function evaluate(results: readonly LabelledResult[], options: { prevalence?: number } = {}): EvaluationReport {
+  const prevalence = options.prevalence ?? defaultPrevalence;
   const counts = Object.fromEntries(policyIds.map((id) => [id, { tp: 0, fp: 0, fn: 0, tn: 0 }])) as Record<PolicyId, Required<Counts>>;
   const missed: Misclassification[] = [];
   let cleanPosts = 0;
   let cleanFlagged = 0;
+  let cleanRemoved = 0;
+  let cleanUrgent = 0;
+  const cleanFlaggedFor = Object.fromEntries(policyIds.map((id) => [id, 0])) as Record<PolicyId, number>;
+  let harmful = 0;
+  let harmfulFound = 0;
   const crisis = { posts: 0, urgent: 0, removed: 0 };
 
   for (const result of results) {
@@ -106,6 +166,12 @@ export function evaluate(results: readonly LabelledResult[]): EvaluationReport {
     if (result.labels.length === 0) {
       cleanPosts++;
       if (flagged.size > 0) cleanFlagged++;
+      for (const policy of flagged) cleanFlaggedFor[policy]++;
+      if (result.action === 'remove') cleanRemoved++;
+      if (result.urgent) cleanUrgent++;
+    } else {
+      harmful++;
+      if (result.labels.some((label) => flagged.has(label))) harmfulFound++;
     }
     if (result.labels.includes('self_harm')) {
       crisis.posts++;
@@ -128,7 +194,21 @@ export function evaluate(results: readonly LabelledResult[]): EvaluationReport {
     clean_posts: cleanPosts,
     clean_flagged: cleanFlagged,
     clean_flagged_rate: cleanPosts === 0 ? 0 : cleanFlagged / cleanPosts,
+    clean_removed: cleanRemoved,
+    clean_removed_rate: cleanPosts === 0 ? 0 : cleanRemoved / cleanPosts,
+    clean_urgent: cleanUrgent,
+    clean_urgent_rate: cleanPosts === 0 ? 0 : cleanUrgent / cleanPosts,
     crisis,
+    queue: {
+      prevalence,
+      policies: Object.fromEntries(
+        policyIds.map((id) => {
+          const c = counts[id];
+          return [id, queueFigures(prevalence, c.tp, c.tp + c.fn, cleanFlaggedFor[id], cleanPosts)];
+        }),
+      ) as Record<PolicyId, QueueFigures>,
+      overall: queueFigures(prevalence, harmfulFound, harmful, cleanFlagged, cleanPosts),
+    },
     // Microseconds are the most a per-post timer can honestly tell.
     time_per_post_ms: {
       mean: toMicros(times.length === 0 ? 0 : times.reduce((a, b) => a + b, 0) / times.length),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { evaluate, excerpt, type LabelledResult, percentile, policyMetrics } from '../../../src/evaluation/metrics.ts';
+import { evaluate, excerpt, type LabelledResult, percentile, policyMetrics, queuePrecision } from '../../../src/evaluation/metrics.ts';
 import { type ModerationAction, type PolicyId, policyIds } from '../../../src/moderation/types.ts';
 
 /** A scored post: every policy present, those in `flagged` flagged with one piece of evidence. */
@@ -143,6 +143,92 @@ describe('evaluate', () => {
     const r = evaluate([partial]);
     expect(r.policies.misinformation).toMatchObject({ tp: 0, fn: 1 });
     expect(r.misclassified[0]).toMatchObject({ id: 'q1', rationale: 'not scored', score: 0 });
+  });
+});
+
+describe('queuePrecision', () => {
+  it('gives the share of a queue that is right at a prevalence, checked by hand', () => {
+    // A labelled set: 10 hostile posts, 8 flagged (TPR = 8/10 = 0.8); 50 clean posts, 5
+    // flagged (FPR = 5/50 = 0.1). On the set itself precision is 8 / (8 + 5) = 0.615.
+    // In a forum where 2% of posts are hostile, per 1,000 posts: 20 hostile, 16 flagged;
+    // 980 clean, 98 flagged. Queue precision = 16 / (16 + 98) = 0.1404…
+    // The formula: 0.02 · 0.8 / (0.02 · 0.8 + 0.98 · 0.1) = 0.016 / 0.114 = 0.14035…
+    expect(queuePrecision(0.02, 0.8, 0.1)).toBeCloseTo(0.016 / 0.114, 12);
+    expect(queuePrecision(0.02, 0.8, 0.1)).toBeCloseTo(0.1404, 4);
+    // At the set's own mix (10 of 60 hostile) it is the set's precision, 8/13.
+    expect(queuePrecision(10 / 60, 0.8, 0.1)).toBeCloseTo(8 / 13, 12);
+    // Nothing clean flagged: every flag is right. Nothing found: no flag is.
+    expect(queuePrecision(0.02, 0.5, 0)).toBe(1);
+    expect(queuePrecision(0.02, 0, 0.1)).toBe(0);
+  });
+
+  it('is undefined (null) when a rate is unmeasured or nothing is flagged at all', () => {
+    expect(queuePrecision(0.02, 0, 0)).toBeNull();
+    expect(queuePrecision(0.02, null, 0.1)).toBeNull();
+    expect(queuePrecision(0.02, 0.8, null)).toBeNull();
+  });
+});
+
+describe('evaluate at a prevalence', () => {
+  // Four hostile posts (three flagged, one of them removed), one misinformation post flagged
+  // only for hostility, and five clean posts: one flagged for hostility and removed, one raised
+  // as urgent with nothing flagged.
+  const results = [
+    result('h1', ['hostility'], ['hostility'], { action: 'remove' }),
+    result('h2', ['hostility'], ['hostility']),
+    result('h3', ['hostility'], ['hostility']),
+    result('h4', ['hostility'], []),
+    result('m1', ['misinformation'], ['hostility']),
+    result('c1', [], ['hostility'], { action: 'remove' }),
+    result('c2', [], [], { urgent: true }),
+    result('c3', [], []),
+    result('c4', [], []),
+    result('c5', [], []),
+  ];
+
+  it('reports clean posts flagged, removed and urgent', () => {
+    const report = evaluate(results);
+    expect(report).toMatchObject({
+      clean_posts: 5,
+      clean_flagged: 1,
+      clean_flagged_rate: 0.2,
+      clean_removed: 1,
+      clean_removed_rate: 0.2,
+      clean_urgent: 1,
+      clean_urgent_rate: 0.2,
+    });
+  });
+
+  it('computes queue precision per policy from recall and clean posts flagged for it', () => {
+    const report = evaluate(results, { prevalence: 0.1 });
+    expect(report.queue.prevalence).toBe(0.1);
+    // hostility: TPR 3/4, FPR on clean posts 1/5 (m1 is not clean, so it is not in the FPR):
+    // 0.1 · 0.75 / (0.1 · 0.75 + 0.9 · 0.2) = 0.075 / 0.255.
+    expect(report.queue.policies.hostility).toEqual({
+      recall: 0.75,
+      clean_flagged: 1,
+      clean_flagged_rate: 0.2,
+      precision: expect.closeTo(0.075 / 0.255, 12),
+    });
+    // misinformation: TPR 0/1, nothing clean flagged: 0/0, undefined.
+    expect(report.queue.policies.misinformation).toEqual({ recall: 0, clean_flagged: 0, clean_flagged_rate: 0, precision: null });
+    // self_harm: no labelled post to measure recall on.
+    expect(report.queue.policies.self_harm.recall).toBeNull();
+    expect(report.queue.policies.self_harm.precision).toBeNull();
+  });
+
+  it('counts a harmful post as found overall only when flagged for one of its own labels', () => {
+    const { overall } = evaluate(results, { prevalence: 0.1 }).queue;
+    // Found: h1, h2, h3 of five harmful posts (m1 was flagged, but for hostility). FPR 1/5.
+    // 0.1 · 0.6 / (0.1 · 0.6 + 0.9 · 0.2) = 0.06 / 0.24 = 0.25.
+    expect(overall).toEqual({ recall: 0.6, clean_flagged: 1, clean_flagged_rate: 0.2, precision: expect.closeTo(0.25, 12) });
+  });
+
+  it('defaults to a prevalence of 2% and has no rate to report on a set with no clean posts', () => {
+    const report = evaluate(results.slice(0, 5));
+    expect(report.queue.prevalence).toBe(0.02);
+    expect(report.queue.overall).toMatchObject({ clean_flagged_rate: null, precision: null });
+    expect(report).toMatchObject({ clean_posts: 0, clean_removed_rate: 0, clean_urgent_rate: 0 });
   });
 });
 
