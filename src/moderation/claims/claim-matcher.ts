@@ -55,6 +55,8 @@ const MIN_CONTENT_WORDS = 3;
 /** A claim's words a sentence must meet, and the share of its weighted meaning, to be that claim at all. */
 const MIN_WORDS_MET = 2;
 const MIN_SHARE_OF_TARGET = 0.5;
+/** A wording's rarest words: a sentence must contain one of them to be compared with it at all. */
+const KEY_WORDS = 2;
 
 export function createClaimMatcher(claims: readonly Claim[], options: ClaimMatcherOptions): ClaimMatcher {
   const { stopWords, vectors, minSimilarity, normalise } = options;
@@ -82,11 +84,11 @@ export function createClaimMatcher(claims: readonly Claim[], options: ClaimMatch
   const idf = (s: string) => Math.log((claims.length + 1) / ((claimsWithStem.get(s)?.size ?? 0) + 1)) + 1;
   for (const w of [...claimWordings, ...factWordings]) {
     w.weight = sum(w.tokens.map((t) => idf(t.stem)));
-    // What the wording is about: its two rarest words in English at large ("autism", "mmr", not
+    // What the wording is about: its rarest words in English at large ("autism", "mmr", not
     // "especially"). A sentence that meets neither is about something else.
     w.keys = [...w.tokens]
       .sort((a, b) => englishRank(b.word) - englishRank(a.word) || idf(b.stem) - idf(a.stem))
-      .slice(0, 2)
+      .slice(0, KEY_WORDS)
       .map((t) => t.stem);
   }
 
@@ -178,12 +180,13 @@ export function createClaimMatcher(claims: readonly Claim[], options: ClaimMatch
         best = { claim: claims[w.claimIndex] as Claim, similarity: Math.round(similarity * 1000) / 1000 };
       }
       if (!best) return undefined;
-      // A sentence at least as close to an established fact (any claim's) is saying the fact.
+      // A sentence at least as close to an established fact (any claim's) is saying the fact;
+      // a fact that says "no evidence that garlic protects" is not what "garlic protects" says.
       const similarity = best.similarity;
-      if (
-        candidatesFrom(factsWithStem, factWordings, tokens, MAX_CANDIDATES).some((f) => closeness(tokens, sentenceWeight, f) >= similarity)
-      )
-        return undefined;
+      const saysAFact = candidatesFrom(factsWithStem, factWordings, tokens, MAX_CANDIDATES).some(
+        (f) => f.negated === negated && closeness(tokens, sentenceWeight, f) >= similarity,
+      );
+      if (saysAFact) return undefined;
       return best;
     },
   };
