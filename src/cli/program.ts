@@ -3,6 +3,7 @@ import { AppError } from '../errors.ts';
 import { DatasetError } from '../evaluation/dataset.ts';
 import { PolicyFileError } from '../policies/loader.ts';
 import { auditCommand } from './audit-command.ts';
+import { claimsCommand } from './claims-command.ts';
 import { type Cli, type CliIo, type CliOutput, createCli } from './cli-io.ts';
 import { detectorsCommand } from './detectors-command.ts';
 import { diffCommand } from './diff-command.ts';
@@ -32,6 +33,7 @@ export function buildProgram(cli: Cli): Command {
     evalCommand(cli),
     detectorsCommand(cli),
     policiesCommand(cli),
+    claimsCommand(cli),
     sweepCommand(cli),
     diffCommand(cli),
     replayCommand(cli),
