@@ -1,16 +1,19 @@
 import { writeFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError } from 'commander';
 import { AppError } from '../errors.ts';
-import { readDataset } from '../evaluation/dataset.ts';
+import type { LabelledPost } from '../evaluation/dataset.ts';
 import { renderHtmlReport } from '../evaluation/html-report.ts';
 import { scoreWithLlm } from '../evaluation/llm-eval.ts';
 import { evaluate } from '../evaluation/metrics.ts';
+import type { Part } from '../evaluation/splits.ts';
 import { localLlmDeps } from '../llm/local-llm-deps.ts';
 import { createLocalScorer } from '../moderation/local-scorer.ts';
+import type { PolicySet } from '../policies/loader.ts';
 import type { Cli } from './cli-io.ts';
+import { partOption, prevalenceOption, readDatasetPart, splitsOption } from './dataset-part.ts';
 import { formatEvaluation } from './eval-report.ts';
 import { progress } from './progress.ts';
-import { loadPolicies, readInput, scoreLabelledFile, sourceName } from './scoring-input.ts';
+import { loadPolicies, scoreLabelled } from './scoring-input.ts';
 
 /** `hearth eval`: scores a labelled dataset and reports per-policy quality, no database needed. */
 export function evalCommand(cli: Cli): Command {
@@ -21,6 +24,9 @@ export function evalCommand(cli: Cli): Command {
       'labelled posts as JSON Lines: {"id", "text", "labels": [...], "format"?} a line; - reads standard input',
     )
     .option('--policies <dir>', "policy directory (default: the repository's policies/)")
+    .addOption(partOption())
+    .addOption(prevalenceOption())
+    .addOption(splitsOption())
     .option('--json', 'print one JSON object instead of the table')
     .option('--html <file>', 'also write a self-contained page with a precision-recall curve and a score histogram per policy')
     .option('--min-f1 <x>', 'exit 1 when macro F1 is below x (for CI)', parseMinF1)
@@ -36,6 +42,14 @@ export function evalCommand(cli: Cli): Command {
         'self_harm); [] marks a clean post. Unknown labels, duplicate ids and malformed lines are',
         'reported with their line numbers and nothing is scored.',
         '',
+        'A public set with a split in datasets/splits/ (found by file name) is scored on its',
+        'report part, never trained or tuned on; --part train|all chooses otherwise. The',
+        "header says how the scored rows were used: a split's part, the use the manifest",
+        "records for the repository's own sets, or that the file is unknown.",
+        '',
+        'queue: the share of flags that would be right if --prevalence of posts broke the',
+        'policy: p·recall / (p·recall + (1 − p)·share of clean posts flagged).',
+        '',
         'Examples:',
         '  npx hearth eval --dataset datasets/check-2.jsonl',
         '  npx hearth eval --dataset labelled.jsonl --policies ./policies --json --min-f1 0.8',
@@ -44,19 +58,32 @@ export function evalCommand(cli: Cli): Command {
       ].join('\n'),
     )
     .action(async (opts: EvalOptions) => {
-      const { source, policySet, results, llm } = opts.llm
-        ? await scoreWithTheLlm(cli, opts)
-        : { ...(await scoreLabelledFile(cli, opts.dataset, opts.policies)), llm: undefined };
-      const report = evaluate(results);
+      const [{ source, posts, rows }, policySet] = await Promise.all([
+        readDatasetPart(cli, opts.dataset, opts, 'report'),
+        loadPolicies(opts.policies),
+      ]);
+      for (const warning of rows.warnings) cli.stderr.write(`hearth: ${source}: ${warning}\n`);
+      const { results, llm } = opts.llm
+        ? await scoreWithTheLlm(cli, source, posts, policySet, opts)
+        : { results: scoreLabelled(cli, source, posts, policySet), llm: undefined };
+      const report = evaluate(results, { prevalence: opts.prevalence });
       if (opts.html) {
-        await writeFile(opts.html, renderHtmlReport({ source, policySet, report, results }));
+        const named = rows.part && rows.part !== 'all' ? `${source} (${rows.part} part)` : source;
+        await writeFile(opts.html, renderHtmlReport({ source: named, policySet, report, results }));
         cli.stderr.write(`hearth: wrote ${opts.html}\n`);
       }
-      if (opts.json)
+      if (opts.json) {
+        const about = {
+          part: rows.part,
+          use: rows.use,
+          use_note: rows.note,
+          rows_in_file: rows.rows_in_file,
+          rows_scored: rows.rows_scored,
+        };
         cli.stdout.write(
-          `${JSON.stringify({ dataset: source, policy_set_version: policySet.version, ...report, ...(llm ? { llm } : {}) })}\n`,
+          `${JSON.stringify({ dataset: source, policy_set_version: policySet.version, ...about, ...report, ...(llm ? { llm } : {}) })}\n`,
         );
-      else cli.stdout.write(formatEvaluation(report, { source, policySetVersion: policySet.version }, llm));
+      } else cli.stdout.write(formatEvaluation(report, { source, policySetVersion: policySet.version, rows }, llm));
       if (opts.minF1 !== undefined && report.macro_f1 < opts.minF1) {
         cli.stderr.write(`hearth: macro F1 ${report.macro_f1.toFixed(3)} is below --min-f1 ${opts.minF1}\n`);
         cli.exitCode = 1;
@@ -67,6 +94,9 @@ export function evalCommand(cli: Cli): Command {
 interface EvalOptions {
   dataset: string;
   policies?: string;
+  part?: Part;
+  prevalence: number;
+  splits?: string;
   json?: boolean;
   html?: string;
   minF1?: number;
@@ -76,13 +106,10 @@ interface EvalOptions {
   concurrency: number;
 }
 
-async function scoreWithTheLlm(cli: Cli, opts: EvalOptions) {
+async function scoreWithTheLlm(cli: Cli, source: string, posts: LabelledPost[], policySet: PolicySet, opts: EvalOptions) {
   const config = cli.config();
   if (!config.llm.apiKey)
     throw new AppError('bad_request', '--llm needs OPENAI_API_KEY (and OPENAI_BASE_URL for an endpoint other than OpenAI)');
-  const source = sourceName(opts.dataset);
-  const [content, policySet] = await Promise.all([readInput(cli, opts.dataset), loadPolicies(opts.policies)]);
-  const posts = readDataset(content, source, { labelled: true });
   const bar = progress(cli.stderr, posts.length, `scoring ${source} with ${config.llm.model}`);
   const scored = await scoreWithLlm(
     policySet,
@@ -96,7 +123,7 @@ async function scoreWithTheLlm(cli: Cli, opts: EvalOptions) {
     },
   );
   bar.done();
-  return { source, policySet, ...scored };
+  return scored;
 }
 
 function parsePrice(value: string): number {

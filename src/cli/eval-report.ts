@@ -1,6 +1,8 @@
 import type { LlmEvalSummary } from '../evaluation/llm-eval.ts';
-import type { EvaluationReport, Misclassification } from '../evaluation/metrics.ts';
+import type { EvaluationReport, Misclassification, QueueFigures } from '../evaluation/metrics.ts';
+import type { RowsDescription } from '../evaluation/splits.ts';
 import { policyIds } from '../moderation/types.ts';
+import { wrap } from './output.ts';
 
 /** Terminal width the report is laid out for. */
 const width = 80;
@@ -8,18 +10,20 @@ const width = 80;
 /** `hearth eval` for people: a table of figures, then every misclassified post, all within 80 columns. */
 export function formatEvaluation(
   report: EvaluationReport,
-  about: { source: string; policySetVersion: string },
+  about: { source: string; policySetVersion: string; rows?: RowsDescription },
   llm?: LlmEvalSummary,
 ): string {
   const lines: string[] = [];
-  lines.push(clip(`${report.posts} posts from ${about.source}`), `policy set ${about.policySetVersion}`, '');
-  lines.push(tableRow('policy', ['precision', 'recall', 'F1'], ['tp', 'fp', 'fn', 'tn']));
+  lines.push(clip(`${report.posts} posts from ${about.source}`));
+  if (about.rows) lines.push(...wrap(about.rows.note).map(clip), ...about.rows.warnings.flatMap((w) => wrap(`warning: ${w}`).map(clip)));
+  lines.push(`policy set ${about.policySetVersion}`, '');
+  lines.push(tableRow('policy', ['precision', 'recall', 'F1', 'queue'], ['tp', 'fp', 'fn', 'tn']));
   for (const id of policyIds) {
     const m = report.policies[id];
     lines.push(
       tableRow(
         id,
-        [m.precision, m.recall, m.f1].map((v) => v.toFixed(3)),
+        [...[m.precision, m.recall, m.f1].map((v) => v.toFixed(3)), queueText(report.queue.policies[id])],
         [m.tp, m.fp, m.fn, m.tn ?? 0].map(String),
       ),
     );
@@ -32,8 +36,21 @@ export function formatEvaluation(
       tableRow(`  over ${covered} labelled polic${covered === 1 ? 'y' : 'ies'}`, ['', '', report.labelled_macro_f1.toFixed(3)], []),
     );
   }
+  const overall = report.queue.overall;
+  lines.push(tableRow('any harm', ['', overall.recall === null ? 'n/a' : overall.recall.toFixed(3), '', queueText(overall)], []));
+  lines.push(
+    '',
+    ...wrap(
+      `queue: share of flags that would be right if ${percent(report.queue.prevalence, 2)} of posts broke the policy (--prevalence), from recall and clean posts flagged; n/a: unmeasured`,
+    ),
+  );
   lines.push('');
-  lines.push(`clean posts flagged   ${report.clean_flagged} of ${report.clean_posts} (${percent(report.clean_flagged_rate)})`);
+  const clean = (what: string, n: number, rate: number) => `clean posts ${what.padEnd(10)}${n} of ${report.clean_posts} (${percent(rate)})`;
+  lines.push(
+    clean('flagged', report.clean_flagged, report.clean_flagged_rate),
+    clean('removed', report.clean_removed, report.clean_removed_rate),
+    clean('urgent', report.clean_urgent, report.clean_urgent_rate),
+  );
   const { crisis } = report;
   lines.push(`crisis posts          ${crisis.urgent} of ${crisis.posts} urgent, ${crisis.removed} removed`);
   const time = report.time_per_post_ms;
@@ -56,9 +73,19 @@ export function formatEvaluation(
   return `${lines.join('\n')}\n`;
 }
 
-/** Policy name, three ratio columns, four count columns (the confusion matrix): 22 + 3 × 10 + 4 × 6 = 76 characters. */
+/**
+ * Policy name, four ratio columns (precision, recall, F1, queue precision), four count columns
+ * (the confusion matrix): 22 + 4 × 9 + 4 × 5 = 78 characters.
+ */
 function tableRow(name: string, ratios: string[], counts: string[]): string {
-  return `${name.padEnd(22)}${ratios.map((c) => c.padStart(10)).join('')}${counts.map((c) => c.padStart(6)).join('')}`;
+  // Each cell ends at its column's right edge, so a long name ("  over 3 labelled policies")
+  // eats into the empty cells after it instead of pushing a figure out of its column.
+  const ends = [...ratios.map((_, i) => 22 + 9 * (i + 1)), ...counts.map((_, i) => 22 + 9 * ratios.length + 5 * (i + 1))];
+  return [...ratios, ...counts].reduce((row, cell, i) => row + cell.padStart((ends[i] ?? 0) - row.length), name);
+}
+
+function queueText(figures: QueueFigures): string {
+  return figures.precision === null ? 'n/a' : figures.precision.toFixed(3);
 }
 
 function formatMisses(misses: Misclassification[]): string[] {
@@ -95,6 +122,8 @@ function count(n: number, noun: string): string {
   return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
-function percent(rate: number): string {
-  return `${(rate * 100).toFixed(1)}%`;
+/** A rate as a percentage: one decimal by default; `digits` at most, without trailing zeros, for a chosen prevalence. */
+function percent(rate: number, digits?: number): string {
+  if (digits === undefined) return `${(rate * 100).toFixed(1)}%`;
+  return `${Number((rate * 100).toFixed(digits))}%`;
 }

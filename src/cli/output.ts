@@ -22,3 +22,14 @@ export function printTable(out: CliOutput, header: readonly string[], rows: Read
     );
   }
 }
+
+/** Breaks text into lines of at most `width` characters at spaces (a longer word keeps its own line). */
+export function wrap(text: string, width = 80): string[] {
+  const lines: string[] = [];
+  for (const word of text.split(' ')) {
+    const last = lines.length - 1;
+    if (last >= 0 && `${lines[last]} ${word}`.length <= width) lines[last] = `${lines[last]} ${word}`;
+    else lines.push(word);
+  }
+  return lines;
+}

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { text } from 'node:stream/consumers';
-import { DatasetError, readDataset } from '../evaluation/dataset.ts';
+import { DatasetError, type LabelledPost, readDataset } from '../evaluation/dataset.ts';
 import { scoreLabelledPosts } from '../evaluation/score-dataset.ts';
 import { createLocalScorer } from '../moderation/local-scorer.ts';
 import { loadPolicySet, PolicyFileError, type PolicySet } from '../policies/loader.ts';
@@ -45,16 +45,29 @@ export function describeFsError(err: unknown): string {
   return (code && known[code]) ?? (err as Error).message;
 }
 
+/** Reads a labelled dataset (a file, or standard input for `-`); any problem is a `DatasetError`. */
+export async function readLabelledFile(cli: Cli, dataset: string) {
+  const source = sourceName(dataset);
+  const content = await readInput(cli, dataset);
+  return { source, content, posts: readDataset(content, source, { labelled: true }) };
+}
+
+/** Scores labelled posts with the local scorer, showing progress on a terminal. */
+export function scoreLabelled(cli: Cli, source: string, posts: readonly LabelledPost[], set: PolicySet) {
+  const bar = progress(cli.stderr, posts.length, `scoring ${source}`);
+  const results = scoreLabelledPosts(set, createLocalScorer(set.policies, set.model, set.knowledge), posts, () => bar.tick());
+  bar.done();
+  return results;
+}
+
 /**
  * Reads a labelled dataset and scores it with a policy set, showing progress on a terminal.
  * Shared by eval, sweep and diff, so they read and score files the same way.
  */
 export async function scoreLabelledFile(cli: Cli, dataset: string, policiesDir: string | undefined, policySet?: PolicySet) {
-  const source = sourceName(dataset);
-  const [content, set] = await Promise.all([readInput(cli, dataset), policySet ? Promise.resolve(policySet) : loadPolicies(policiesDir)]);
-  const posts = readDataset(content, source, { labelled: true });
-  const bar = progress(cli.stderr, posts.length, `scoring ${source}`);
-  const results = scoreLabelledPosts(set, createLocalScorer(set.policies, set.model, set.knowledge), posts, () => bar.tick());
-  bar.done();
-  return { source, policySet: set, posts, results };
+  const [{ source, posts }, set] = await Promise.all([
+    readLabelledFile(cli, dataset),
+    policySet ? Promise.resolve(policySet) : loadPolicies(policiesDir),
+  ]);
+  return { source, policySet: set, posts, results: scoreLabelled(cli, source, posts, set) };
 }
