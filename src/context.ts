@@ -4,7 +4,7 @@ import type { Config } from './config/config.ts';
 import { createDatabase, type Database } from './db/client.ts';
 import { prepareDatabase } from './db/migrate.ts';
 import { ForumCache } from './forums/forum-cache.ts';
-import { QUEUE_MODERATE } from './jobs/payloads.ts';
+import { type Lane, QUEUE_MODERATE, QUEUE_MODERATE_URGENT } from './jobs/payloads.ts';
 import { createQueues, type Queues } from './jobs/queues.ts';
 import { workerRedisOptions } from './jobs/redis-options.ts';
 import { CircuitBreaker } from './llm/circuit-breaker.ts';
@@ -37,8 +37,8 @@ export interface AppContext {
   llm?: LlmDeps;
   /** Options for connections that workers and queue listeners create for themselves. */
   workerRedisOptions: RedisOptions;
-  /** Completion events of the moderate queue, opened on first use (only `?wait` needs them). */
-  moderateEvents(): QueueEvents;
+  /** Completion events of a lane's moderate queue, opened on first use (only `?wait` needs them). */
+  moderateEvents(lane?: Lane): QueueEvents;
   close(): Promise<void>;
 }
 
@@ -76,7 +76,7 @@ export async function createContext(config: Config, options: ContextOptions = {}
   await policies
     .refresh(database.db)
     .catch((err: unknown) => log.warn({ err: (err as Error).message }, 'could not check for a published policy set'));
-  let events: QueueEvents | undefined;
+  const events = new Map<Lane, QueueEvents>();
   return {
     config,
     log,
@@ -94,15 +94,18 @@ export async function createContext(config: Config, options: ContextOptions = {}
     },
     llm: config.llm.apiKey ? createLlmDeps(config, redis) : undefined,
     workerRedisOptions: workerRedisOptions(config.redisUrl),
-    moderateEvents() {
-      if (!events) {
-        events = new QueueEvents(QUEUE_MODERATE, { connection: workerRedisOptions(config.redisUrl), prefix: config.queuePrefix });
-        events.on('error', (err) => log.warn({ err: err.message }, 'queue events connection error'));
+    moderateEvents(lane = 'ordinary') {
+      let opened = events.get(lane);
+      if (!opened) {
+        const name = lane === 'urgent' ? QUEUE_MODERATE_URGENT : QUEUE_MODERATE;
+        opened = new QueueEvents(name, { connection: workerRedisOptions(config.redisUrl), prefix: config.queuePrefix });
+        opened.on('error', (err) => log.warn({ err: err.message }, 'queue events connection error'));
+        events.set(lane, opened);
       }
-      return events;
+      return opened;
     },
     async close() {
-      if (events) await events.close();
+      await Promise.all([...events.values()].map((e) => e.close()));
       await queues.close();
       redis.disconnect();
       await database.close();

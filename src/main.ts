@@ -3,6 +3,7 @@ import { startWorkers } from '../workers/index.ts';
 import { loadConfig } from './config/config.ts';
 import { createContext } from './context.ts';
 import { createApp } from './http/app.ts';
+import { followPublications } from './policies/active-policies.ts';
 import { closeServer, listen } from './server.ts';
 
 /**
@@ -21,6 +22,12 @@ async function main(role: Role): Promise<void> {
     const { server, port } = await listen(createApp(ctx), config.http.port, config.http.host);
     log.info({ port, policy_set_version: ctx.policySet.version }, 'api listening');
     stops.push(() => closeServer(server, config.shutdownTimeoutMs));
+    // The crisis check at ingest follows `hearth publish` like the workers (which follow it
+    // themselves when they share this process).
+    if (role === 'api') {
+      const stopFollowing = followPublications(ctx.policies, ctx.database.db, config.policyRefreshMs, log);
+      stops.push(async () => stopFollowing());
+    }
   }
   if (role === 'all' || role === 'workers') {
     const workers = await startWorkers(ctx);

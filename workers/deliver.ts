@@ -37,6 +37,9 @@ export function createDeliverProcessor(ctx: AppContext) {
       { delivery_id: parsed.data.deliveryId, attempt, outcome: result.outcome, status_code: result.statusCode },
       'delivery attempt',
     );
+    if (result.outcome === 'succeeded' && parsed.data.acceptedAt) {
+      ctx.metrics.crisisLane.observe({ stage: 'delivered' }, Math.max(0, (Date.now() - Date.parse(parsed.data.acceptedAt)) / 1000));
+    }
     if (result.outcome === 'retry') throw new RetryDelivery(result.error ?? 'delivery failed');
     return { outcome: result.outcome, status_code: result.statusCode };
   };
@@ -55,7 +58,8 @@ export async function requeueStrandedDeliveries(ctx: AppContext, olderThanMs = 6
     .limit(1000);
   let requeued = 0;
   for (const { id } of stranded) {
-    const existing = await ctx.queues.deliver.getJob(id);
+    // A crisis-lane delivery's job lives on the lane's queue; it must not get a second job here.
+    const existing = (await ctx.queues.deliverUrgent.getJob(id)) ?? (await ctx.queues.deliver.getJob(id));
     if (existing) {
       // A live job will deliver it; a finished one left the row pending, so it must go again.
       const state = await existing.getState();

@@ -1,7 +1,16 @@
 import { type Job, type Processor, Worker } from 'bullmq';
 import type { AppContext } from '../src/context.ts';
 import { cappedExponentialBackoff } from '../src/jobs/backoff.ts';
-import { JOB_PURGE_TEXT, JOB_SWEEP, QUEUE_DELIVER, QUEUE_LLM, QUEUE_MODERATE } from '../src/jobs/payloads.ts';
+import {
+  JOB_PURGE_TEXT,
+  JOB_SWEEP,
+  QUEUE_DELIVER,
+  QUEUE_DELIVER_URGENT,
+  QUEUE_LLM,
+  QUEUE_MODERATE,
+  QUEUE_MODERATE_URGENT,
+} from '../src/jobs/payloads.ts';
+import { followPublications } from '../src/policies/active-policies.ts';
 import { createDeliverProcessor } from './deliver.ts';
 import { createLlmProcessor } from './llm.ts';
 import { createModerateProcessor } from './moderate.ts';
@@ -15,12 +24,15 @@ export interface RunningWorkers {
 export interface StartWorkersOptions {
   /** Replaces the moderate processor (tests use it to simulate a worker dying mid-job). */
   moderateProcessor?: Processor;
-  queues?: Array<typeof QUEUE_MODERATE | typeof QUEUE_DELIVER | typeof QUEUE_LLM>;
+  /** The workers to run; defaults to `config.workers.queues`. `urgent` is the crisis lane (its two queues). */
+  queues?: WorkerRole[];
 }
+
+export type WorkerRole = typeof QUEUE_MODERATE | typeof QUEUE_DELIVER | typeof QUEUE_LLM | 'urgent';
 
 export async function startWorkers(ctx: AppContext, options: StartWorkersOptions = {}): Promise<RunningWorkers> {
   const { config, log, metrics } = ctx;
-  const wanted = options.queues ?? [QUEUE_MODERATE, QUEUE_DELIVER, QUEUE_LLM];
+  const wanted = options.queues ?? config.workers.queues;
   const common = {
     connection: ctx.workerRedisOptions,
     prefix: config.queuePrefix,
@@ -38,6 +50,14 @@ export async function startWorkers(ctx: AppContext, options: StartWorkersOptions
     workers.push(new Worker(QUEUE_DELIVER, createDeliverProcessor(ctx), { ...common, concurrency: config.workers.deliverConcurrency }));
     await ctx.queues.deliver.upsertJobScheduler(JOB_SWEEP, { every: config.sweepIntervalMs }, { name: JOB_SWEEP, data: {} });
     await ctx.queues.deliver.upsertJobScheduler(JOB_PURGE_TEXT, { every: config.purgeIntervalMs }, { name: JOB_PURGE_TEXT, data: {} });
+  }
+  if (wanted.includes('urgent')) {
+    // The crisis lane's reserved capacity: workers that take only lane posts and their
+    // callbacks, so the ordinary backlog never has them all busy. Same processors as the rest.
+    const concurrency = config.workers.urgentConcurrency;
+    const moderate = options.moderateProcessor ?? createModerateProcessor(ctx);
+    workers.push(new Worker(QUEUE_MODERATE_URGENT, moderate, { ...common, concurrency }));
+    workers.push(new Worker(QUEUE_DELIVER_URGENT, createDeliverProcessor(ctx), { ...common, concurrency }));
   }
   if (wanted.includes(QUEUE_LLM)) {
     // The endpoint's rate limit, shared by every worker through Redis.
@@ -57,22 +77,14 @@ export async function startWorkers(ctx: AppContext, options: StartWorkersOptions
     worker.on('error', (err) => log.error({ queue: worker.name, err: err.message }, 'worker error'));
   }
   // Follow `hearth publish` without a restart: look for a newer policy set every few seconds.
-  const refresh = setInterval(() => {
-    ctx.policies
-      .refresh(ctx.database.db)
-      .then((changed) => {
-        if (changed) log.info({ policy_set_version: ctx.policies.current().policySet.version }, 'switched to a newly published policy set');
-      })
-      .catch((err: unknown) => log.warn({ err: (err as Error).message }, 'could not check for a published policy set'));
-  }, config.policyRefreshMs);
-  refresh.unref();
+  const stopFollowing = followPublications(ctx.policies, ctx.database.db, config.policyRefreshMs, log);
   await Promise.all(workers.map((w) => w.waitUntilReady()));
   log.info({ queues: wanted, prefix: config.queuePrefix }, 'workers started');
 
   return {
     workers,
     async close(timeoutMs = config.shutdownTimeoutMs) {
-      clearInterval(refresh);
+      stopFollowing();
       const graceful = Promise.all(workers.map((w) => w.close()));
       const timedOut = await Promise.race([
         graceful.then(() => false),

@@ -9,6 +9,9 @@ import { parseForumOverrides, restrictTo } from '../src/moderation/overrides.ts'
 import { scorePost } from '../src/moderation/score-post.ts';
 import { storeDecision } from './store-decision.ts';
 
+/** BullMQ priorities on the LLM queue: lower goes first. */
+const LLM_PRIORITY = { urgent: 1, ordinary: 10 } as const;
+
 /**
  * Scores one submitted post and stores the decision, or, when an LLM is configured and some
  * policy's score is uncertain, hands the post and its local result to the LLM queue, whose
@@ -45,11 +48,15 @@ export function createModerateProcessor(ctx: AppContext) {
         });
       }
       if (asked.length > 0) {
-        // The job id makes a retried moderate job add it once.
+        // The job id makes a retried moderate job add it once. A crisis-lane post overtakes the
+        // LLM backlog too; every job has a priority because BullMQ takes jobs without one first.
         await ctx.queues.llm.add(
           JOB_JUDGE,
           { moderate: data, policySetVersion: policySet.version, asked, local: scored },
-          { jobId: `${data.submissionId}-${policySet.version}` },
+          {
+            jobId: `${data.submissionId}-${policySet.version}`,
+            priority: data.lane === 'urgent' ? LLM_PRIORITY.urgent : LLM_PRIORITY.ordinary,
+          },
         );
         return null;
       }

@@ -17,13 +17,21 @@ export async function storeDecision(ctx: AppContext, input: DecisionInput): Prom
     if (isDataError(err)) throw new UnrecoverableError(`decision cannot be stored (${code}): ${message}`);
     throw new Error(`database error${code ? ` ${code}` : ''}: ${message}`);
   });
+  const { decision } = recorded;
+  const fromLane = input.job.lane === 'urgent';
   // Queued after the commit; if this process dies first, the retried job (or the sweeper)
-  // queues it. The delivery id as job id makes repeats harmless.
+  // queues it. The delivery id as job id makes repeats harmless. The callbacks of lane posts and
+  // of any urgent verdict overtake the delivery backlog on the lane's own deliver queue.
   for (const deliveryId of recorded.pendingDeliveryIds) {
-    await ctx.queues.deliver.add(JOB_DELIVER, { deliveryId }, { jobId: deliveryId });
+    if (fromLane || decision.urgent) {
+      const acceptedAt = fromLane ? { acceptedAt: input.job.receivedAt } : {};
+      await ctx.queues.deliverUrgent.add(JOB_DELIVER, { deliveryId, ...acceptedAt }, { jobId: deliveryId });
+    } else {
+      await ctx.queues.deliver.add(JOB_DELIVER, { deliveryId }, { jobId: deliveryId });
+    }
   }
   if (recorded.created) {
-    const { decision } = recorded;
+    if (fromLane) ctx.metrics.crisisLane.observe({ stage: 'decided' }, secondsSince(input.job.receivedAt, decision.decidedAt));
     ctx.metrics.decisions.inc({ action: decision.action, urgent: String(decision.urgent) });
     for (const p of decision.policies) if (p.flagged) ctx.metrics.policyFlags.inc({ policy: p.policy });
     ctx.log.info(
@@ -34,10 +42,15 @@ export async function storeDecision(ctx: AppContext, input: DecisionInput): Prom
         decision_id: decision.id,
         action: decision.action,
         urgent: decision.urgent,
+        lane: input.job.lane ?? 'ordinary',
         ...(input.llm ? { llm: input.llm.status, llm_reason: input.llm.reason } : {}),
       },
       'decision stored',
     );
   }
   return verdictData(recorded.decision);
+}
+
+function secondsSince(acceptedAt: string, at: Date): number {
+  return Math.max(0, (at.getTime() - Date.parse(acceptedAt)) / 1000);
 }

@@ -35,6 +35,10 @@ export interface Config {
   workers: {
     moderateConcurrency: number;
     deliverConcurrency: number;
+    /** Reserved for the crisis lane: this many workers on its moderate queue and on its deliver queue. */
+    urgentConcurrency: number;
+    /** The workers a process runs; `urgent` is the crisis lane's moderate and deliver workers. */
+    queues: Env['HEARTH_WORKER_QUEUES'];
     /** How long a job's lock lives; a dead worker's job is retried after this. */
     lockDurationMs: number;
     stalledIntervalMs: number;
@@ -46,6 +50,8 @@ export interface Config {
     queueTimeoutMs: number;
     /** How long a webhook-id is remembered for replay protection. */
     webhookIdTtlSeconds: number;
+    /** Send a post that may be a crisis to its own lane (off: one queue for every post). */
+    crisisLane: boolean;
   };
   dbPoolSize: number;
   shutdownTimeoutMs: number;
@@ -91,11 +97,13 @@ export function configFromEnv(env: Env): Config {
     workers: {
       moderateConcurrency: env.HEARTH_MODERATE_CONCURRENCY,
       deliverConcurrency: env.HEARTH_DELIVER_CONCURRENCY,
+      urgentConcurrency: env.HEARTH_URGENT_CONCURRENCY,
+      queues: env.HEARTH_WORKER_QUEUES,
       lockDurationMs: 30_000,
       stalledIntervalMs: 30_000,
       metricsPort: env.HEARTH_WORKER_METRICS_PORT,
     },
-    ingest: { maxBodyBytes: 64 * 1024, queueTimeoutMs: 800, webhookIdTtlSeconds: 3 * 24 * 3600 },
+    ingest: { maxBodyBytes: 64 * 1024, queueTimeoutMs: 800, webhookIdTtlSeconds: 3 * 24 * 3600, crisisLane: env.HEARTH_CRISIS_LANE },
     dbPoolSize: env.HEARTH_DB_POOL_SIZE,
     shutdownTimeoutMs: env.HEARTH_SHUTDOWN_TIMEOUT_MS,
     sweepIntervalMs: 60_000,

@@ -30,6 +30,24 @@ export const envSchema = z.object({
   HEARTH_ALLOW_PRIVATE_CALLBACKS: flag,
   HEARTH_MODERATE_CONCURRENCY: positiveInt(8),
   HEARTH_DELIVER_CONCURRENCY: positiveInt(16),
+  /** Workers reserved for the crisis lane (its moderate and its deliver queue each get this many). */
+  HEARTH_URGENT_CONCURRENCY: positiveInt(2),
+  /** Which workers this process runs, comma-separated: moderate, deliver, llm, urgent (the crisis lane). */
+  HEARTH_WORKER_QUEUES: z
+    .string()
+    .default('moderate,deliver,llm,urgent')
+    .transform((s) =>
+      s
+        .split(',')
+        .map((q) => q.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.enum(['moderate', 'deliver', 'llm', 'urgent'])).min(1)),
+  /** 0 turns the crisis lane off at ingest: every post goes to the ordinary queue. */
+  HEARTH_CRISIS_LANE: z
+    .enum(['0', '1', 'true', 'false'])
+    .default('1')
+    .transform((v) => v === '1' || v === 'true'),
   HEARTH_DB_POOL_SIZE: positiveInt(10),
   HEARTH_SHUTDOWN_TIMEOUT_MS: positiveInt(25_000),
   HEARTH_WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),

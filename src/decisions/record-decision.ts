@@ -54,6 +54,7 @@ export async function recordDecision(db: Db, input: DecisionInput): Promise<Reco
         timings: input.timings,
         language: input.language ?? null,
         llm: input.llm ?? null,
+        lane: job.lane ?? 'ordinary',
       })
       .onConflictDoNothing({ target: [decisions.revisionId, decisions.policySetVersion] })
       .returning();

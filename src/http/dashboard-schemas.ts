@@ -312,6 +312,7 @@ export const statsQuery = z.object({
 });
 
 const percentiles = z.object({ median: z.number().nullable(), p95: z.number().nullable() });
+const lanePercentiles = z.object({ p50: z.number().nullable(), p99: z.number().nullable() });
 const perPolicy = <T extends z.ZodType>(schema: T) =>
   z.object(Object.fromEntries(policyIds.map((p) => [p, schema])) as Record<(typeof policyIds)[number], T>);
 
@@ -330,6 +331,16 @@ export const statsSchema = z
       z.object({ reviewed: z.number().int(), confirmed: z.number().int(), overridden: z.number().int(), rate: z.number().nullable() }),
     ),
     latency_ms: z.object({ post_to_verdict: percentiles, verdict_to_review: percentiles }),
+    crisis_lane: z
+      .object({
+        posts: z.number().int(),
+        urgent: z.number().int(),
+        accepted_to_verdict_ms: lanePercentiles,
+        accepted_to_callback_ms: lanePercentiles,
+      })
+      .describe(
+        'Posts the crisis check at ingest sent to their own lane: milliseconds from acceptance to the verdict and to the first callback answered 2xx',
+      ),
   })
   .openapi('Stats', {
     example: {
@@ -348,6 +359,12 @@ export const statsSchema = z
         self_harm: { reviewed: 6, confirmed: 6, overridden: 0, rate: 1 },
       },
       latency_ms: { post_to_verdict: { median: 42, p95: 180 }, verdict_to_review: { median: 1260000, p95: 14400000 } },
+      crisis_lane: {
+        posts: 9,
+        urgent: 6,
+        accepted_to_verdict_ms: { p50: 38, p99: 120 },
+        accepted_to_callback_ms: { p50: 55, p99: 160 },
+      },
     },
   });
 

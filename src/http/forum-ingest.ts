@@ -32,6 +32,9 @@ export async function forumForIngest(ctx: AppContext, forumId: string): Promise<
 export function ingestDeps(ctx: AppContext): IngestDeps {
   return {
     queue: ctx.queues.moderate,
+    urgentQueue: ctx.queues.moderateUrgent,
+    // Read per request: a newly published policy set brings its own check.
+    mayBeCrisis: ctx.config.ingest.crisisLane ? (post) => ctx.policies.current().crisisCheck.mayBeCrisis(post) : undefined,
     redis: ctx.redis,
     prefix: ctx.config.queuePrefix,
     timeoutMs: ctx.config.ingest.queueTimeoutMs,

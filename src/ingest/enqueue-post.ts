@@ -2,11 +2,15 @@ import { createHash } from 'node:crypto';
 import type { Job, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { AppError } from '../errors.ts';
-import type { ModerateJob, PostInput } from '../jobs/payloads.ts';
+import type { Lane, ModerateJob, PostInput, UrgentModerateJob } from '../jobs/payloads.ts';
 import { contentHash, submissionId } from './submission.ts';
 
 export interface IngestDeps {
   queue: Queue<ModerateJob>;
+  /** The crisis lane's queue, for posts `mayBeCrisis` picks out. */
+  urgentQueue: Queue<UrgentModerateJob>;
+  /** The crisis check of the policy set in force; absent when the lane is off. */
+  mayBeCrisis?: (post: PostInput) => boolean;
   redis: Redis;
   prefix: string;
   /** Redis must answer within this, or ingest gives up with 503. */
@@ -34,7 +38,7 @@ export async function enqueuePost(
   forumId: string,
   post: PostInput,
   delivery: { webhookId: string; rawBody: string; receivedAt: Date; onlyPolicies?: ModerateJob['onlyPolicies'] },
-): Promise<{ accepted: Accepted; job?: Job<ModerateJob>; replayed: boolean }> {
+): Promise<{ accepted: Accepted; job?: Job<ModerateJob>; lane: Lane; replayed: boolean }> {
   const bodySha = createHash('sha256').update(delivery.rawBody).digest('hex');
   const key = `${deps.prefix}:webhook-id:${forumId}:${delivery.webhookId}`;
   const hash = contentHash(post);
@@ -42,6 +46,10 @@ export async function enqueuePost(
   const accepted: Accepted = { submission_id: id, status: 'queued' };
   const memo: RememberedWebhook = { answer: accepted, body_sha256: bodySha };
 
+  // After validation, before queueing: a possible crisis goes to its own lane. The check is
+  // deterministic, so a repeated send goes to the same lane under the same job id; should the
+  // policy set change in between, the decision's unique key still allows one decision.
+  const lane: Lane = deps.mayBeCrisis?.(post) ? 'urgent' : 'ordinary';
   const payload: ModerateJob = {
     forumId,
     submissionId: id,
@@ -50,7 +58,12 @@ export async function enqueuePost(
     webhookId: delivery.webhookId,
     post,
     ...(delivery.onlyPolicies ? { onlyPolicies: delivery.onlyPolicies } : {}),
+    ...(lane === 'urgent' ? { lane } : {}),
   };
+  const queue = (): Promise<Job<ModerateJob>> =>
+    lane === 'urgent'
+      ? deps.urgentQueue.add('moderate', { ...payload, lane: 'urgent' }, { jobId: id })
+      : deps.queue.add('moderate', payload, { jobId: id });
 
   // The webhook-id is claimed before anything is queued, in one atomic SET NX: of two
   // requests racing with one id, exactly one queues; the other gets its answer back, or a
@@ -65,13 +78,13 @@ export async function enqueuePost(
     }
     // Queue it again under the same job id: a no-op while the job exists, and the repair when
     // the first request claimed the id but died (or lost Redis) before queueing.
-    await withDeadline(deps.queue.add('moderate', payload, { jobId: id }), deps.timeoutMs);
-    return { accepted: prior.answer, replayed: true };
+    await withDeadline(queue(), deps.timeoutMs);
+    return { accepted: prior.answer, lane, replayed: true };
   }
 
   try {
-    const job = await withDeadline(deps.queue.add('moderate', payload, { jobId: id }), deps.timeoutMs);
-    return { accepted, job, replayed: false };
+    const job = await withDeadline(queue(), deps.timeoutMs);
+    return { accepted, job, lane, replayed: false };
   } catch (err) {
     // Not queued: give the id back so the forum's retry is queued rather than answered.
     await withDeadline(deps.redis.del(key), deps.timeoutMs).catch(() => {});

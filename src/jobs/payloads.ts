@@ -3,6 +3,15 @@ import { actionOrder, type PolicyResult, policyIds } from '../moderation/types.t
 
 export const QUEUE_MODERATE = 'moderate';
 export const QUEUE_DELIVER = 'deliver';
+/**
+ * The crisis lane: posts the check at ingest finds may be a crisis, and the callbacks of their
+ * decisions, each on a queue with workers of its own so no backlog stands in front of them.
+ */
+export const QUEUE_MODERATE_URGENT = 'moderate-urgent';
+export const QUEUE_DELIVER_URGENT = 'deliver-urgent';
+/** Which queue a post was sent to at ingest. */
+export const lanes = ['ordinary', 'urgent'] as const;
+export type Lane = (typeof lanes)[number];
 /** Posts whose local scores were uncertain, waiting for the LLM (rate-limited on its own). */
 export const QUEUE_LLM = 'llm';
 export const JOB_JUDGE = 'judge';
@@ -61,10 +70,19 @@ export const moderateJobSchema = z.object({
   post: postSchema,
   /** Score only these policies (an engine's private messages); crisis signals are always scored. */
   onlyPolicies: z.array(z.enum(policyIds)).optional(),
+  /** Set on the crisis lane's jobs; absent means ordinary (jobs queued before the lane existed). */
+  lane: z.enum(lanes).optional(),
 });
 export type ModerateJob = z.infer<typeof moderateJobSchema>;
+/** A crisis-lane job: a moderate job that says so, decided by the same processor. */
+export const urgentModerateJobSchema = moderateJobSchema.extend({ lane: z.literal('urgent') });
+export type UrgentModerateJob = z.infer<typeof urgentModerateJobSchema>;
 
-export const deliverJobSchema = z.object({ deliveryId: z.uuid() });
+export const deliverJobSchema = z.object({
+  deliveryId: z.uuid(),
+  /** For a crisis-lane post: when ingest accepted it, to time acceptance to the first callback. */
+  acceptedAt: z.iso.datetime().optional(),
+});
 export type DeliverJob = z.infer<typeof deliverJobSchema>;
 /** The deliver queue also carries the periodic sweep, which has no payload. */
 export type DeliverQueueData = DeliverJob | Record<string, never>;

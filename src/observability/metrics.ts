@@ -62,8 +62,16 @@ export function createMetrics() {
     labelNames: ['status', 'reason'] as const,
     registers: [registry],
   });
+  const crisisLane = new Histogram({
+    name: 'hearth_crisis_lane_seconds',
+    help: 'Crisis-lane posts: seconds from acceptance at ingest to the decision (stage="decided") and to the first callback attempt that succeeded (stage="delivered")',
+    labelNames: ['stage'] as const,
+    buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60],
+    registers: [registry],
+  });
   return {
     registry,
+    crisisLane,
     httpRequests,
     httpDuration,
     queueDepth,

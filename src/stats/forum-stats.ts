@@ -1,4 +1,4 @@
-import { and, count, gte, lt, min, type SQL, sql } from 'drizzle-orm';
+import { and, count, eq, gte, lt, min, type SQL, sql } from 'drizzle-orm';
 import type { ForumScope } from '../auth/api-keys.ts';
 import type { DbOrTx } from '../db/client.ts';
 import { actions, decisions } from '../db/schema/index.ts';
@@ -24,6 +24,22 @@ export interface ForumStats {
   /** Reviews in the range of decisions that flagged each policy: confirmed or overridden. */
   agreement: Record<PolicyId, { reviewed: number; confirmed: number; overridden: number; rate: number | null }>;
   latency_ms: { post_to_verdict: Percentiles; verdict_to_review: Percentiles };
+  /**
+   * Posts the crisis check sent to their own lane, decided in the range: how many, how many the
+   * full scorer found urgent, and milliseconds from acceptance to the verdict and to the first
+   * callback the forum answered with 2xx.
+   */
+  crisis_lane: {
+    posts: number;
+    urgent: number;
+    accepted_to_verdict_ms: LanePercentiles;
+    accepted_to_callback_ms: LanePercentiles;
+  };
+}
+
+export interface LanePercentiles {
+  p50: number | null;
+  p99: number | null;
 }
 
 /**
@@ -34,7 +50,7 @@ export async function forumStats(db: DbOrTx, scope: ForumScope, q: { forumId?: s
   const forum = forumCondition(scope, q.forumId);
   const inRange = and(forum, gte(decisions.decidedAt, q.from), lt(decisions.decidedAt, q.to));
 
-  const [volumeRows, flagRows, backlogRows, agreementRows, latencyRows] = await Promise.all([
+  const [volumeRows, flagRows, backlogRows, agreementRows, latencyRows, laneRows] = await Promise.all([
     db
       .select({
         decisions: count(),
@@ -82,6 +98,17 @@ export async function forumStats(db: DbOrTx, scope: ForumScope, q: { forumId?: s
       })
       .from(decisions)
       .where(inRange),
+    db
+      .select({
+        posts: count(),
+        urgent: sql<number>`count(*) filter (where ${decisions.urgent})::int`,
+        verdictP50: percentile(0.5, receivedAt(), decisions.decidedAt),
+        verdictP99: percentile(0.99, receivedAt(), decisions.decidedAt),
+        callbackP50: percentile(0.5, receivedAt(), firstCallback()),
+        callbackP99: percentile(0.99, receivedAt(), firstCallback()),
+      })
+      .from(decisions)
+      .where(and(inRange, eq(decisions.lane, 'urgent'))),
   ]);
 
   const volume = volumeRows[0] as Record<string, number> | undefined;
@@ -97,6 +124,7 @@ export async function forumStats(db: DbOrTx, scope: ForumScope, q: { forumId?: s
   ) as ForumStats['agreement'];
   const backlog = backlogRows[0];
   const latency = latencyRows[0];
+  const lane = laneRows[0];
   return {
     forum_id: q.forumId ?? null,
     from: q.from.toISOString(),
@@ -113,7 +141,23 @@ export async function forumStats(db: DbOrTx, scope: ForumScope, q: { forumId?: s
       post_to_verdict: { median: latency?.verdictMedian ?? null, p95: latency?.verdictP95 ?? null },
       verdict_to_review: { median: latency?.reviewMedian ?? null, p95: latency?.reviewP95 ?? null },
     },
+    crisis_lane: {
+      posts: lane?.posts ?? 0,
+      urgent: lane?.urgent ?? 0,
+      accepted_to_verdict_ms: { p50: lane?.verdictP50 ?? null, p99: lane?.verdictP99 ?? null },
+      accepted_to_callback_ms: { p50: lane?.callbackP50 ?? null, p99: lane?.callbackP99 ?? null },
+    },
   };
+}
+
+/** When the decision's revision was accepted at ingest. */
+function receivedAt(): SQL {
+  return sql`(select v.received_at from revisions v where v.id = ${decisions.revisionId})`;
+}
+
+/** When the forum first answered a verdict callback of the decision with 2xx (null if not yet). */
+function firstCallback(): SQL {
+  return sql`(select min(d.completed_at) from deliveries d where d.decision_id = ${decisions.id} and d.event_type = 'verdict.created' and d.status = 'succeeded')`;
 }
 
 /** When a decision was first reviewed (null if never). */

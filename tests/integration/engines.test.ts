@@ -63,7 +63,8 @@ describe('Discourse webhooks', () => {
     const res = await send('discourse', body, headersOf('discourse.post_created.headers.json'));
     expect(res.status).toBe(202);
     const { submission_id } = (await res.json()) as { submission_id: string };
-    const job = await h.ctx.queues.moderate.getJob(submission_id);
+    // "I'm going to quit tomorrow" names a time: the crisis check sends it to the lane (a false alarm costs only order).
+    const job = await h.ctx.queues.moderateUrgent.getJob(submission_id);
     expect(job?.data.post).toMatchObject({
       id: '48213',
       author: { id: '1402', name: 'jo_fibro' },
@@ -142,7 +143,7 @@ describe('Discourse webhooks', () => {
     });
     expect(res.status).toBe(202);
     const { submission_id } = (await res.json()) as { submission_id: string };
-    expect((await h.ctx.queues.moderate.getJob(submission_id))?.data.onlyPolicies).toEqual(['privacy_leak', 'hostility']);
+    expect((await h.ctx.queues.moderateUrgent.getJob(submission_id))?.data.onlyPolicies).toEqual(['privacy_leak', 'hostility']);
     const decision = await decisionFor('48999');
     // The same words as the public post, but unsafe advice is not what a private message is held for.
     expect(decision?.policies.find((p) => p.policy === 'unsafe_medical_advice')).toMatchObject({

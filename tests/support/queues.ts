@@ -4,7 +4,7 @@ import { eventually } from './eventually.ts';
 /**
  * Waits until no job is waiting, running or due for a retry in any queue: everything sent so
  * far has been decided and every callback it causes has been answered. The queues are read in
- * pipeline order (moderate, then llm, then deliver) because a job queues its downstream work
+ * pipeline order (both lanes' moderate, then llm, then both lanes' deliver) because a job queues its downstream work
  * before it finishes; an empty later queue, read after the earlier ones were empty, means
  * nothing more is on its way. Callbacks the test expects NOT to see are then absent for good,
  * with no sleep to guess how long they might take.
@@ -12,7 +12,8 @@ import { eventually } from './eventually.ts';
 export function queuesDrained(ctx: AppContext, timeoutMs = 15_000): Promise<true> {
   return eventually(
     async () => {
-      for (const queue of [ctx.queues.moderate, ctx.queues.llm, ctx.queues.deliver]) {
+      const { moderateUrgent, moderate, llm, deliverUrgent, deliver } = ctx.queues;
+      for (const queue of [moderateUrgent, moderate, llm, deliverUrgent, deliver]) {
         const counts = await queue.getJobCounts('waiting', 'active', 'prioritized', 'waiting-children');
         if (Object.values(counts).some((n) => n > 0)) return false;
         // The workers' schedulers (delivery sweep, text purge) always have their next run

@@ -4,6 +4,8 @@ import { revisions } from './posts.ts';
 
 export const actions = ['allow', 'review', 'hold', 'remove'] as const;
 export type Action = (typeof actions)[number];
+/** The queue ingest sent the post to: `urgent` is the crisis lane. */
+export const decisionLanes = ['ordinary', 'urgent'] as const;
 
 /** The verdict for one revision under one policy set version: exactly one, by the unique key. */
 export const decisions = pgTable(
@@ -26,6 +28,8 @@ export const decisions = pgTable(
     /** The LLM's part, when posts were escalated to it: its judgements, model, prompt version, tokens, or why it failed. */
     llm: jsonb('llm').$type<Record<string, unknown>>(),
     decidedAt: timestamp('decided_at', { withTimezone: true }).notNull().defaultNow(),
+    /** Which lane decided it, so the crisis lane's wait can be reported (see src/stats). */
+    lane: text('lane', { enum: decisionLanes }).notNull().default('ordinary'),
   },
   (t) => [
     unique('decisions_revision_policy_set_uq').on(t.revisionId, t.policySetVersion),

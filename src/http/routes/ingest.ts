@@ -4,6 +4,7 @@ import { findVerdictForSubmission } from '../../decisions/latest-verdict.ts';
 import type { VerdictData } from '../../decisions/verdict-payload.ts';
 import { AppError } from '../../errors.ts';
 import { enqueuePost } from '../../ingest/enqueue-post.ts';
+import type { Lane } from '../../jobs/payloads.ts';
 import { postSchema } from '../../jobs/payloads.ts';
 import { verify } from '../../webhooks/standard-webhooks.ts';
 import type { HttpEnv } from '../env.ts';
@@ -95,10 +96,10 @@ export function ingestRoutes(ctx: AppContext) {
       });
     }
 
-    const { accepted, job } = await enqueuePost(ingestDeps(ctx), forumId, post.data, { webhookId, rawBody, receivedAt });
+    const { accepted, job, lane } = await enqueuePost(ingestDeps(ctx), forumId, post.data, { webhookId, rawBody, receivedAt });
     const waitMs = query.data.wait ?? 0;
     if (waitMs > 0) {
-      const verdict = await waitForVerdict(ctx, accepted.submission_id, job?.id ? job : undefined, waitMs);
+      const verdict = await waitForVerdict(ctx, accepted.submission_id, lane, job?.id ? job : undefined, waitMs);
       if (verdict) return c.json(verdict, 200);
     }
     return c.json(accepted, 202);
@@ -110,12 +111,13 @@ export function ingestRoutes(ctx: AppContext) {
 async function waitForVerdict(
   ctx: AppContext,
   submissionId: string,
+  lane: Lane,
   job: { waitUntilFinished(events: ReturnType<AppContext['moderateEvents']>, ttl?: number): Promise<VerdictData> } | undefined,
   ms: number,
 ): Promise<VerdictData | undefined> {
   try {
-    const live = job ?? (await ctx.queues.moderate.getJob(submissionId));
-    if (live) return await live.waitUntilFinished(ctx.moderateEvents(), ms);
+    const live = job ?? (await (lane === 'urgent' ? ctx.queues.moderateUrgent : ctx.queues.moderate).getJob(submissionId));
+    if (live) return await live.waitUntilFinished(ctx.moderateEvents(lane), ms);
     // The job finished and was cleaned up before this (replayed) request: read the stored verdict.
     return await findVerdictForSubmission(ctx.database.db, submissionId);
   } catch (err) {

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import type { AppContext } from '../../context.ts';
-import { QUEUE_DELIVER, QUEUE_LLM, QUEUE_MODERATE } from '../../jobs/payloads.ts';
+import { QUEUE_DELIVER, QUEUE_DELIVER_URGENT, QUEUE_LLM, QUEUE_MODERATE, QUEUE_MODERATE_URGENT } from '../../jobs/payloads.ts';
 import type { HttpEnv } from '../env.ts';
 
 const CHECK_TIMEOUT_MS = 1000;
@@ -46,6 +46,9 @@ async function sampleQueues(ctx: AppContext): Promise<void> {
     [QUEUE_MODERATE, ctx.queues.moderate],
     [QUEUE_DELIVER, ctx.queues.deliver],
     [QUEUE_LLM, ctx.queues.llm],
+    // The crisis lane's depth: its posts waiting for a decision and its callbacks waiting to go.
+    [QUEUE_MODERATE_URGENT, ctx.queues.moderateUrgent],
+    [QUEUE_DELIVER_URGENT, ctx.queues.deliverUrgent],
   ] as const) {
     const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed', 'prioritized');
     for (const [state, n] of Object.entries(counts)) ctx.metrics.queueDepth.set({ queue: name, state }, n);

@@ -1,0 +1,1 @@
+ALTER TABLE "decisions" ADD COLUMN "lane" text DEFAULT 'ordinary' NOT NULL;

@@ -1,0 +1,43 @@
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decisions } from '../../src/db/schema/index.ts';
+import { eventually } from '../support/eventually.ts';
+import { type Harness, samplePost, startHarness } from '../support/harness.ts';
+import { queuesDrained } from '../support/queues.ts';
+
+// Slow by nature (a real backlog through one ordinary worker), hence e2e rather than `npm test`.
+const CRISIS = "I've saved up all my pills and I'm going to take them tonight. Thank you all for everything.";
+
+const callbacksFor = (h: Harness, postId: string) =>
+  h.receiver.calls.map((c) => JSON.parse(c.body).data).filter((d: { post_id: string }) => d.post_id === postId);
+
+describe('the crisis lane under a backlog', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    // One ordinary worker and one ordinary deliverer, so the backlog is real.
+    h = await startHarness({ workers: true, receiver: true, config: { workers: { moderateConcurrency: 1, deliverConcurrency: 1 } } });
+  });
+  afterAll(() => h.close());
+
+  it('decides and calls back a crisis post ahead of a backlog of ordinary posts', async () => {
+    const harness = h;
+    const backlog = Array.from({ length: 300 }, (_, i) => samplePost(`Day ${i} of the flare; heat pads and pacing help a little.`));
+    for (let i = 0; i < backlog.length; i += 50) {
+      const sent = await Promise.all(backlog.slice(i, i + 50).map((p) => harness.submit(p)));
+      expect(sent.every((r) => r.status === 202)).toBe(true);
+    }
+    const crisis = samplePost(CRISIS);
+    expect((await harness.submit(crisis)).status).toBe(202);
+
+    const last = backlog[backlog.length - 1]?.id ?? '';
+    await eventually(() => callbacksFor(harness, last).length > 0, 60_000, "the backlog's last callback");
+    const order = harness.receiver.calls.map((c) => JSON.parse(c.body).data.post_id as string);
+    const crisisAt = order.indexOf(crisis.id);
+    expect(crisisAt).toBeGreaterThanOrEqual(0);
+    expect(crisisAt).toBeLessThan(order.indexOf(last));
+    expect(callbacksFor(harness, crisis.id)).toEqual([expect.objectContaining({ urgent: true })]);
+    const [row] = await harness.ctx.database.db.select().from(decisions).where(eq(decisions.postId, crisis.id));
+    expect(row).toMatchObject({ lane: 'urgent', urgent: true });
+    await queuesDrained(harness.ctx, 60_000);
+  }, 90_000);
+});
