@@ -1,0 +1,169 @@
+/**
+ * Crisis lane benchmark: `npm run bench:crisis-lane [-- --backlog 3000 --trials 10 --baseline-trials 2]`.
+ * Runs the service as `npm start` does (API and workers in one process, default concurrency) on a
+ * private database, queue prefix and loopback ports, with a forum whose callback is a local
+ * receiver. For each trial it queues a backlog of ordinary posts on the forum (the moderate queue
+ * paused while they are queued, then resumed), sends one crisis post, and times from the 202 to
+ * the arrival of that post's signed verdict callback. Crisis posts in English, then Spanish; then
+ * the same with the lane off (every post in one queue) as the baseline. Prints p50/p99; cleans up.
+ */
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { parseArgs } from 'node:util';
+import { Redis } from 'ioredis';
+import postgres from 'postgres';
+import { buildConfig } from '../src/config/config.ts';
+import { createContext } from '../src/context.ts';
+import { createForum } from '../src/forums/forums.ts';
+import { createApp } from '../src/http/app.ts';
+import { createLogger } from '../src/observability/logger.ts';
+import { closeServer, listen } from '../src/server.ts';
+import { signedHeaders } from '../src/webhooks/standard-webhooks.ts';
+import { startWorkers } from '../workers/index.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    backlog: { type: 'string', default: '3000' },
+    trials: { type: 'string', default: '10' },
+    'baseline-trials': { type: 'string', default: '2' },
+  },
+});
+const backlogSize = Number(args.backlog);
+const trials = Number(args.trials);
+const baselineTrials = Number(args['baseline-trials']);
+
+const crisisPosts = {
+  English: "I've saved up all my pills and I'm going to take them all tonight. Thank you all for everything.",
+  Spanish: 'Ya no quiero vivir. He guardado las pastillas y esta noche me despido de todos.',
+};
+const ordinary = [
+  'I take 300 mg gabapentin at night and the brain fog is awful by mid-morning.',
+  'Physio gave me three stretches for my lower back and I did them every day this week.',
+  'How long did duloxetine take to kick in for you?',
+  'Heat pad on the hips, ice on the knees, and a very patient cat on my lap.',
+];
+
+const run = randomBytes(4).toString('hex');
+const dbName = `hearth_bench_crisis_${run}`;
+const config = buildConfig({
+  databaseUrl: `postgres://127.0.0.1:5432/${dbName}`,
+  queuePrefix: `hearth-bench-crisis-${run}`,
+  logLevel: 'silent',
+  callbacks: { allowPrivate: true },
+});
+
+// The forum's callback endpoint: records when each post's verdict arrives.
+const arrivals = new Map<string, number>();
+const receiver = createServer((req, res) => {
+  const chunks: Buffer[] = [];
+  req.on('data', (c: Buffer) => chunks.push(c));
+  req.on('end', () => {
+    const at = performance.now();
+    const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { data?: { post_id?: string } };
+    const postId = body.data?.post_id;
+    if (postId && !arrivals.has(postId)) arrivals.set(postId, at);
+    res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+  });
+});
+await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+const callbackUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hearth`;
+
+const ctx = await createContext(config, { log: createLogger('silent') });
+const forum = await createForum(ctx.database.db, { id: 'bench-forum', callbackUrl }, { allowPrivate: true, actor: 'bench' });
+const { server, port } = await listen(createApp(ctx), 0, '127.0.0.1');
+const workers = await startWorkers(ctx);
+const base = `http://127.0.0.1:${port}/v1/forums/${forum.id}/posts`;
+
+let sent = 0;
+async function send(body: string): Promise<{ postId: string; acceptedAt: number }> {
+  sent++;
+  const postId = `bench-${run}-${sent}`;
+  const raw = JSON.stringify({ id: postId, author: { id: `u-${sent % 97}` }, body });
+  const res = await fetch(base, {
+    method: 'POST',
+    body: raw,
+    headers: { 'content-type': 'application/json', ...signedHeaders(forum.ingest_secret, `msg_${run}_${sent}`, raw) },
+  });
+  if (res.status !== 202) throw new Error(`ingest answered ${res.status}: ${await res.text()}`);
+  return { postId, acceptedAt: performance.now() };
+}
+
+async function waitFor(postId: string, timeoutMs: number): Promise<number> {
+  const deadline = performance.now() + timeoutMs;
+  while (!arrivals.has(postId)) {
+    if (performance.now() > deadline) throw new Error(`no callback for ${postId} within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 2));
+  }
+  return arrivals.get(postId) as number;
+}
+
+/** Tops the ordinary queue up to the backlog, paused so the workers cannot eat it meanwhile. */
+async function queueBacklog(): Promise<void> {
+  await ctx.queues.moderate.pause();
+  const waiting = await ctx.queues.moderate.getJobCountByTypes('waiting', 'paused', 'prioritized');
+  const missing = Math.max(0, backlogSize - waiting);
+  for (let i = 0; i < missing; i += 100) {
+    await Promise.all(
+      Array.from({ length: Math.min(100, missing - i) }, (_, j) => send(`${ordinary[(i + j) % ordinary.length]} (${sent + j})`)),
+    );
+  }
+  await ctx.queues.moderate.resume();
+}
+
+async function measure(lane: boolean, language: keyof typeof crisisPosts, n: number): Promise<number[]> {
+  ctx.config.ingest.crisisLane = lane;
+  const waits: number[] = [];
+  for (let t = 0; t < n; t++) {
+    await queueBacklog();
+    const { postId, acceptedAt } = await send(crisisPosts[language]);
+    const arrived = await waitFor(postId, 10 * 60_000);
+    waits.push(arrived - acceptedAt);
+  }
+  return waits;
+}
+
+const pct = (xs: number[], q: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)] ?? Number.NaN;
+};
+const fmt = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`);
+
+const out = (line = '') => process.stdout.write(`${line}\n`);
+try {
+  out(`crisis lane benchmark · node ${process.version} · backlog ${backlogSize} ordinary posts on one forum`);
+  out(
+    `workers: moderate ${config.workers.moderateConcurrency}, deliver ${config.workers.deliverConcurrency}, urgent ${config.workers.urgentConcurrency} (each lane queue) · API and workers in one process`,
+  );
+  out();
+  out(
+    `${'crisis post'.padEnd(12)} ${'lane'.padEnd(5)} ${'trials'.padStart(6)} ${'p50'.padStart(10)} ${'p99'.padStart(10)} ${'max'.padStart(10)}`,
+  );
+  for (const lane of [true, false]) {
+    for (const language of Object.keys(crisisPosts) as Array<keyof typeof crisisPosts>) {
+      const waits = await measure(lane, language, lane ? trials : baselineTrials);
+      out(
+        `${language.padEnd(12)} ${(lane ? 'on' : 'off').padEnd(5)} ${String(waits.length).padStart(6)} ${fmt(pct(waits, 0.5)).padStart(10)} ${fmt(pct(waits, 0.99)).padStart(10)} ${fmt(Math.max(...waits)).padStart(10)}`,
+      );
+    }
+  }
+  out();
+  out('time from the 202 for the crisis post to the arrival of its signed verdict callback at the forum.');
+} finally {
+  await workers.close(5000);
+  await closeServer(server, 1000);
+  await ctx.close();
+  await new Promise<void>((resolve) => receiver.close(() => resolve()));
+  const admin = postgres('postgres://127.0.0.1:5432/postgres', { max: 1, onnotice: () => {} });
+  await admin.unsafe(`drop database if exists "${dbName}" with (force)`);
+  await admin.end();
+  // Every key under the private queue prefix.
+  const redis = new Redis(config.redisUrl);
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${config.queuePrefix}:*`, 'COUNT', 1000);
+    if (keys.length > 0) await redis.del(...keys);
+    cursor = next;
+  } while (cursor !== '0');
+  redis.disconnect();
+}
