@@ -5,6 +5,7 @@ import type { LabelledPost } from '../evaluation/dataset.ts';
 import { renderHtmlReport } from '../evaluation/html-report.ts';
 import { scoreWithLlm } from '../evaluation/llm-eval.ts';
 import { evaluate } from '../evaluation/metrics.ts';
+import { obfuscate, seedOf } from '../evaluation/obfuscate.ts';
 import type { Part } from '../evaluation/splits.ts';
 import { localLlmDeps } from '../llm/local-llm-deps.ts';
 import { createLocalScorer } from '../moderation/local-scorer.ts';
@@ -28,6 +29,10 @@ export function evalCommand(cli: Cli): Command {
     .addOption(prevalenceOption())
     .addOption(splitsOption())
     .option('--json', 'print one JSON object instead of the table')
+    .option(
+      '--obfuscate',
+      'disguise the posts first as evaders do (leetspeak, zero-width characters, look-alike letters, spaced letters), the same way every run',
+    )
     .option('--html <file>', 'also write a self-contained page with a precision-recall curve and a score histogram per policy')
     .option('--min-f1 <x>', 'exit 1 when macro F1 is below x (for CI)', parseMinF1)
     .option('--llm', 'also send uncertain posts to the LLM (OPENAI_API_KEY, OPENAI_BASE_URL, HEARTH_LLM_MODEL), as the workers do')
@@ -58,11 +63,10 @@ export function evalCommand(cli: Cli): Command {
       ].join('\n'),
     )
     .action(async (opts: EvalOptions) => {
-      const [{ source, posts, rows }, policySet] = await Promise.all([
-        readDatasetPart(cli, opts.dataset, opts, 'report'),
-        loadPolicies(opts.policies),
-      ]);
+      const [read, policySet] = await Promise.all([readDatasetPart(cli, opts.dataset, opts, 'report'), loadPolicies(opts.policies)]);
+      const { source, rows } = read;
       for (const warning of rows.warnings) cli.stderr.write(`hearth: ${source}: ${warning}\n`);
+      const posts = opts.obfuscate ? read.posts.map((p) => ({ ...p, text: obfuscate(p.text, seedOf(p.id)) })) : read.posts;
       const { results, llm } = opts.llm
         ? await scoreWithTheLlm(cli, source, posts, policySet, opts)
         : { results: scoreLabelled(cli, source, posts, policySet), llm: undefined };
@@ -93,6 +97,7 @@ export function evalCommand(cli: Cli): Command {
 
 interface EvalOptions {
   dataset: string;
+  obfuscate?: boolean;
   policies?: string;
   part?: Part;
   prevalence: number;

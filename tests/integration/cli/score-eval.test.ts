@@ -44,7 +44,9 @@ describe('hearth score', () => {
       expect(typeof line.urgent).toBe('boolean');
       expect(line.policies.map((p) => p.policy).sort()).toEqual([...policyIds].sort());
       for (const p of line.policies) {
-        expect(Object.keys(p)).toEqual(['policy', 'score', 'flagged', 'evidence', 'rationale']);
+        // `claim` only where a false claim was matched or is the closest to a model's flag.
+        expect(Object.keys(p).filter((k) => k !== 'claim')).toEqual(['policy', 'score', 'flagged', 'evidence', 'rationale', 'strength']);
+        expect(['none', 'model', 'rule', 'strong']).toContain(p.strength);
         expect(p.score).toBeGreaterThanOrEqual(0);
         expect(p.score).toBeLessThanOrEqual(1);
         expect(typeof p.flagged).toBe('boolean');

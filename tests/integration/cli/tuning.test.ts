@@ -110,7 +110,14 @@ describe('hearth sweep', () => {
     expect(out.choice.forPrecision.precision).toBeGreaterThanOrEqual(0.6);
     expect(out.choice.forRecall.recall).toBeGreaterThanOrEqual(0.5);
 
-    const table = await hearth(['sweep', '--policy', 'hostility', '--dataset', fixture, '--target-precision', '0.99']);
+    // The same words labelled once hostile and once clean: no threshold can be right more than half the time.
+    const contradictory = join(work, 'contradictory.jsonl');
+    const text = 'You are a pathetic liar and everyone here knows it.';
+    await writeFile(
+      contradictory,
+      `${JSON.stringify({ id: 'a', text, labels: ['hostility'] })}\n${JSON.stringify({ id: 'b', text, labels: [] })}\n`,
+    );
+    const table = await hearth(['sweep', '--policy', 'hostility', '--dataset', contradictory, '--target-precision', '0.99']);
     expect(table.stdout).toMatch(/precision ≥ 0\.99 +no threshold reaches it on this data/);
     expect(table.stdout.split('\n').every((l) => l.length <= 80)).toBe(true);
     expect(table.stdout).toMatch(/0\.50 .* ◀ now/);
