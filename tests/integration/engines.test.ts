@@ -230,6 +230,9 @@ describe('acting back on Discourse', () => {
       );
       const another = JSON.parse(body);
       another.post.id = 48300;
+      // Removal needs strong evidence: a directive to others, not a member's own plan.
+      another.post.raw = 'Just stop your gabapentin cold turkey, you do not need a taper.';
+      another.post.cooked = `<p>${another.post.raw}</p>`;
       const anotherBody = JSON.stringify(another);
       const headers = {
         ...headersOf('discourse.post_created.headers.json'),
