@@ -8,7 +8,7 @@ import { defaultTrainingFiles, publicTrainParts, repositoryRoot, trainingPosts }
 import { VECTORS_FILE } from '../moderation/claims/word-vectors.ts';
 import { defaultPoliciesDir, MODEL_FILE } from '../policies/loader.ts';
 import type { Cli } from './cli-io.ts';
-import { loadPolicies, readInput, sourceName } from './scoring-input.ts';
+import { loadPolicies, readInput } from './scoring-input.ts';
 
 const positiveInt = (v: string) => {
   const n = Number(v);
