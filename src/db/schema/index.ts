@@ -1,5 +1,6 @@
 export * from './api-keys.ts';
 export * from './audit-events.ts';
+export * from './dashboard-sessions.ts';
 export * from './decisions.ts';
 export * from './deliveries.ts';
 export * from './forums.ts';
