@@ -30,11 +30,16 @@ export const decisions = pgTable(
     decidedAt: timestamp('decided_at', { withTimezone: true }).notNull().defaultNow(),
     /** Which lane decided it, so the crisis lane's wait can be reported (see src/stats). */
     lane: text('lane', { enum: decisionLanes }).notNull().default('ordinary'),
+    /** The forum's id for the post's author, so a member's history is one index scan (see src/members). */
+    authorId: text('author_id'),
+    /** The author's standing when decided: the escalation rule in force and whether it raised the action. */
+    escalation: jsonb('escalation').$type<Record<string, unknown>>(),
   },
   (t) => [
     unique('decisions_revision_policy_set_uq').on(t.revisionId, t.policySetVersion),
     index('decisions_forum_post_idx').on(t.forumId, t.postId, t.decidedAt),
     index('decisions_forum_time_idx').on(t.forumId, t.decidedAt, t.id),
+    index('decisions_forum_author_idx').on(t.forumId, t.authorId, t.decidedAt),
   ],
 );
 

@@ -20,6 +20,11 @@ export const forums = pgTable('forums', {
   llmSettings: jsonb('llm_settings').$type<Record<string, unknown>>().notNull().default({}),
   /** Post text older than this many days is purged (decisions, scores and hashes stay); null keeps it. */
   retentionDays: integer('retention_days'),
+  /**
+   * The forum's member remedies (see src/members/forum-remedies.ts): escalation rules for
+   * disruptive members, tense-thread thresholds, redaction, crisis resources.
+   */
+  remedies: jsonb('remedies').$type<Record<string, unknown>>().notNull().default({}),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
