@@ -10,5 +10,4 @@ CREATE TABLE "dashboard_sessions" (
 );
 --> statement-breakpoint
 ALTER TABLE "dashboard_sessions" ADD CONSTRAINT "dashboard_sessions_key_id_api_keys_id_fk" FOREIGN KEY ("key_id") REFERENCES "public"."api_keys"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
-CREATE INDEX "dashboard_sessions_key_idx" ON "dashboard_sessions" USING btree ("key_id");--> statement-breakpoint
-UPDATE "decisions" SET "author_id" = "revisions"."author_id" FROM "revisions" WHERE "revisions"."id" = "decisions"."revision_id";
+CREATE INDEX "dashboard_sessions_key_idx" ON "dashboard_sessions" USING btree ("key_id");
