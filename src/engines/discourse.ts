@@ -21,7 +21,8 @@ const discoursePost = z.object({
 /**
  * Discourse as it sends webhooks: `X-Discourse-Event` names the event, the body is
  * `{"post": {…}}`, and `X-Discourse-Event-Signature` is `sha256=` HMAC of the raw body. Its
- * signature has no timestamp, so retries and replays are absorbed by `X-Discourse-Event-Id`.
+ * signature has no timestamp and does not cover `X-Discourse-Event-Id`, so retries and replays are
+ * absorbed by the hash of the signed body (see routes/engine-hooks.ts), never by that header.
  */
 export const discourseAdapter: EngineAdapter = {
   name: 'discourse',
@@ -41,10 +42,8 @@ export const discourseAdapter: EngineAdapter = {
     const pmPolicy = integrations.discourse?.private_messages ?? 'restrict';
     if (privateMessage && pmPolicy === 'skip') return { kind: 'ignored', reason: 'private messages are not moderated for this forum' };
     const instance = header('x-discourse-instance');
-    const eventId = header('x-discourse-event-id');
     return {
       kind: 'post',
-      eventId: eventId ? `discourse:${eventId}` : undefined,
       onlyPolicies: privateMessage && pmPolicy === 'restrict' ? ['privacy_leak', 'hostility'] : undefined,
       post: {
         id: String(p.id),

@@ -10,8 +10,6 @@ export type EngineEvent =
       post: PostInput;
       /** Score only these policies (private messages); undefined scores all. */
       onlyPolicies?: PolicyId[];
-      /** The engine's own delivery id, which absorbs its retries; else one is derived from the body. */
-      eventId?: string;
     }
   | { kind: 'ignored'; reason: string };
 

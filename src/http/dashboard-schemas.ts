@@ -3,6 +3,7 @@ import { apiKeyRoles, auditEventTypes, reviewOutcomes } from '../db/schema/index
 import { encodeCursor } from '../decisions/cursor.ts';
 import { actionOrder, policyIds } from '../moderation/types.ts';
 import { durationHint, parseDuration } from '../time/parse-duration.ts';
+import { isoInstant } from '../time/sane-instant.ts';
 import { policyResultSchema } from './schemas.ts';
 
 // Shapes of the dashboard API, with the examples /openapi.json shows. Query strings arrive
@@ -59,16 +60,23 @@ export const exampleAuditEvent = {
   prev_hash: '77c2…',
   created_at: '2026-11-20T09:31:44.120Z',
 };
-const isoTime = z.iso.datetime({ offset: true });
+// Bounds the database can compare with: `from=0000-01-01T00:00:00Z` is a 400, not a failed query.
+const isoTime = isoInstant();
+// Query text reaches SQL parameters, which cannot hold NUL or lone surrogates: refused as a 400.
+const queryText = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .refine((s) => !s.includes('\u0000') && s.isWellFormed(), { message: 'contains a NUL character or an unpaired surrogate' });
 const booleanQuery = z.enum(['true', 'false']).transform((v) => v === 'true');
 
 export const pageQuery = {
   limit: z.coerce.number().int().min(1).max(200).default(50).openapi({ example: 50, description: 'Rows per page, 1–200' }),
-  cursor: z.string().max(200).optional().openapi({ description: 'next_cursor from the previous page' }),
+  cursor: queryText(200).optional().openapi({ description: 'next_cursor from the previous page' }),
 };
 
 export const decisionsQuery = z.object({
-  forum_id: z.string().max(63).optional().openapi({ example: 'chronic-pain' }),
+  forum_id: queryText(63).optional().openapi({ example: 'chronic-pain' }),
   action: z.enum(actionOrder).optional(),
   policy: z.enum(policyIds).optional().openapi({ description: 'Only decisions that flagged this policy' }),
   urgent: booleanQuery.optional(),
@@ -80,7 +88,7 @@ export const decisionsQuery = z.object({
 });
 
 export const reviewQueueQuery = z.object({
-  forum_id: z.string().max(63).optional().openapi({ example: 'chronic-pain' }),
+  forum_id: queryText(63).optional().openapi({ example: 'chronic-pain' }),
   include_claimed: booleanQuery.optional().openapi({ description: 'Also list decisions another moderator has claimed' }),
   ...pageQuery,
 });
@@ -284,9 +292,9 @@ export const recordedReviewSchema = z
   .openapi('RecordedReview', { example: { review: exampleReview, delivery_id: '7f6e5d4c-3b2a-4190-8f7e-6d5c4b3a2f10' } });
 
 export const auditQuery = z.object({
-  forum_id: z.string().max(63).optional().openapi({ example: 'chronic-pain' }),
+  forum_id: queryText(63).optional().openapi({ example: 'chronic-pain' }),
   type: z.enum(auditEventTypes).optional(),
-  subject_id: z.string().max(200).optional(),
+  subject_id: queryText(200).optional(),
   from: isoTime.optional(),
   to: isoTime.optional(),
   ...pageQuery,
@@ -294,7 +302,7 @@ export const auditQuery = z.object({
 
 export const exportQuery = auditQuery.omit({ limit: true, cursor: true });
 
-export const verifyQuery = z.object({ forum_id: z.string().min(1).max(63).openapi({ example: 'chronic-pain' }) });
+export const verifyQuery = z.object({ forum_id: queryText(63).min(1).openapi({ example: 'chronic-pain' }) });
 
 export const chainReportSchema = z
   .object({
@@ -306,7 +314,7 @@ export const chainReportSchema = z
   .openapi('ChainReport', { example: { forum_id: 'chronic-pain', ok: true, checked: 1840, first_broken: null } });
 
 export const statsQuery = z.object({
-  forum_id: z.string().max(63).optional().openapi({ example: 'chronic-pain' }),
+  forum_id: queryText(63).optional().openapi({ example: 'chronic-pain' }),
   from: isoTime.optional().openapi({ description: 'Default: 30 days before `to`' }),
   to: isoTime.optional().openapi({ description: 'Default: now' }),
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { actionOrder, type PolicyResult, policyIds } from '../moderation/types.ts';
+import { postTime } from '../time/sane-instant.ts';
 
 export const QUEUE_MODERATE = 'moderate';
 export const QUEUE_DELIVER = 'deliver';
@@ -35,6 +36,19 @@ const storableJson = (value: unknown): boolean =>
       : value !== null && typeof value === 'object'
         ? Object.entries(value).every(([k, v]) => storable(k) && storableJson(v))
         : true;
+/**
+ * How deeply a post's metadata may nest. Redis's JSON encoder (in BullMQ's scripts) gives up past
+ * 1,000 levels, and no forum's metadata needs more than a few; checked without recursion.
+ */
+export const MAX_METADATA_DEPTH = 32;
+const shallowEnough = (root: unknown): boolean => {
+  let level: unknown[] = [root];
+  for (let depth = 0; level.length > 0; depth++) {
+    if (depth > MAX_METADATA_DEPTH) return false;
+    level = level.flatMap((v) => (v !== null && typeof v === 'object' ? Object.values(v) : []));
+  }
+  return true;
+};
 
 /** A post as a forum sends it to the ingest API. Unknown fields are refused. */
 export const postSchema = z
@@ -51,9 +65,11 @@ export const postSchema = z
     title: text(0, 1000).optional(),
     body: text(1, 60_000),
     format: z.enum(['text', 'markdown', 'html']).default('text'),
-    created_at: z.iso.datetime({ offset: true }).optional(),
+    // A date the database would refuse is refused here, never accepted and then dropped.
+    created_at: postTime().optional(),
     metadata: z
       .record(z.string(), z.unknown())
+      .refine(shallowEnough, { message: `nests deeper than ${MAX_METADATA_DEPTH} levels`, abort: true })
       .refine(storableJson, { message: 'contains a NUL character or an unpaired surrogate' })
       .optional(),
   })

@@ -86,7 +86,7 @@ describe('Discourse webhooks', () => {
     expect(decision?.policies.find((p) => p.policy === 'unsafe_medical_advice')?.flagged).toBe(true);
   });
 
-  it('absorbs a redelivery by X-Discourse-Event-Id, and takes post_edited as a new revision', async () => {
+  it('absorbs a redelivery (the same signed body), and takes post_edited as a new revision', async () => {
     const body = fixture('discourse.post_created.body.json');
     const headers = headersOf('discourse.post_created.headers.json');
     const [first, again] = [await send('discourse', body, headers), await send('discourse', body, headers)];
@@ -101,6 +101,25 @@ describe('Discourse webhooks', () => {
         .where(and(eq(decisions.forumId, 'chronic-pain'), eq(decisions.postId, '48213')));
       return rows.some((r) => r.revision === 2);
     }, 15_000);
+  });
+
+  it('keys replays on the signed body: a replay under the next X-Discourse-Event-Id cannot make that real event be refused', async () => {
+    const captured = fixture('discourse.post_created.body.json');
+    const headers = headersOf('discourse.post_created.headers.json');
+    // The attacker replays a captured, validly signed body under the id the next real event will carry.
+    const replay = await send('discourse', captured, { ...headers, 'X-Discourse-Event-Id': '93001' });
+    expect([200, 202]).toContain(replay.status);
+    const next = JSON.parse(captured);
+    next.post.id = 48777;
+    next.post.raw = 'Day three of the new pacing plan. Small wins: a walk to the corner shop.';
+    const nextBody = JSON.stringify(next);
+    const real = await send('discourse', nextBody, {
+      ...headers,
+      'X-Discourse-Event-Id': '93001',
+      'X-Discourse-Event-Signature': sign(nextBody, discourseSecret),
+    });
+    expect(real.status).toBe(202);
+    expect((await decisionFor('48777'))?.postId).toBe('48777');
   });
 
   it('refuses a wrong or missing signature, and a forum without a Discourse secret', async () => {

@@ -29,7 +29,7 @@ export function engineHookRoutes(ctx: AppContext) {
     path: '/v1/hooks/{engine}/{forumId}',
     summary: "A forum engine's own webhook (discourse: post_created, post_edited; mastodon: status.created, status.updated)",
     description:
-      'Discourse: X-Discourse-Event and X-Discourse-Event-Signature (sha256= HMAC of the body with the secret set by `hearth forums update ID --discourse-secret`); X-Discourse-Event-Id absorbs retries. Mastodon: X-Hub-Signature (sha256=…) with `--mastodon-secret`.',
+      'Discourse: X-Discourse-Event and X-Discourse-Event-Signature (sha256= HMAC of the body with the secret set by `hearth forums update ID --discourse-secret`); a retry (the same signed body) gets its first answer back. Mastodon: X-Hub-Signature (sha256=…) with `--mastodon-secret`.',
     tags: ['ingest'],
     request: {
       params: z.object({
@@ -55,9 +55,10 @@ export function engineHookRoutes(ctx: AppContext) {
 
   app.post('/v1/hooks/:engine/:forumId', ingestBodyLimit(ctx), async (c) => {
     const receivedAt = new Date();
-    const adapter = engines[c.req.param('engine')];
-    if (!adapter)
-      throw new AppError('not_found', `no engine ${c.req.param('engine')}; Hearth takes ${Object.keys(engines).join(' and ')} webhooks`);
+    // Own keys only: `__proto__`, `constructor` or `toString` name no engine.
+    const name = c.req.param('engine');
+    const adapter = Object.hasOwn(engines, name) ? engines[name] : undefined;
+    if (!adapter) throw new AppError('not_found', `no engine ${name}; Hearth takes ${Object.keys(engines).join(' and ')} webhooks`);
     const forumId = c.req.param('forumId');
     const forum = await forumForIngest(ctx, forumId);
     const integrations = integrationsSchema.safeParse(forum.integrations);
@@ -94,7 +95,10 @@ export function engineHookRoutes(ctx: AppContext) {
         `the ${adapter.name} post cannot be moderated: ${post.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
       );
     }
-    const webhookId = event.eventId ?? `${adapter.name}:${createHash('sha256').update(rawBody).digest('hex')}`;
+    // The replay key is what the signature covers, the body: an engine header that is not signed
+    // (X-Discourse-Event-Id) could otherwise be set by a replayer to the id of a real event
+    // still to come, which would then be refused as a conflict and never moderated.
+    const webhookId = `${adapter.name}:${createHash('sha256').update(rawBody).digest('hex')}`;
     const { accepted } = await enqueuePost(ingestDeps(ctx), forumId, post.data, {
       webhookId,
       rawBody,
