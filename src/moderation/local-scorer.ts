@@ -118,7 +118,7 @@ export function createLocalScorer(policies: Policy[], model: LinearModel | undef
       prepared,
       sentences: speech.sentences,
       debunking: speech.debunking,
-      addressesThing: knowledge.speech.thingAddressed.test(prepared.norm),
+      thingAddressedAt: prepared.norm.search(knowledge.speech.thingAddressed),
       cues: knowledge.speech,
       detectorCache: new Map(),
       literalsPresent: scanner.scan(prepared.norm),
@@ -230,8 +230,11 @@ interface ScoringContext {
   prepared: PreparedText;
   sentences: Sentence[];
   debunking: boolean;
-  /** The post speaks to an illness, pain or a body part ("Lupus, I'll beat you yet"): its "you" is that thing. */
-  addressesThing: boolean;
+  /**
+   * Where the post starts speaking to an illness, pain or a body part ("Lupus, you absolute
+   * bastard… I'll beat you yet"), or -1: from there to the end of the paragraph its "you" is that thing.
+   */
+  thingAddressedAt: number;
   cues: ScorerKnowledge['speech'];
   detectorCache: Map<string, Hit[]>;
   /** Flags by literal index from the scanner: which required literals occur in `norm`. */
@@ -344,9 +347,32 @@ const flagTest: Record<SentenceFlag, (s: Sentence, ctx: ScoringContext) => boole
   harm_reduction: (s) => s.harmReduction,
   recalled: (s) => s.recalled,
   debunking_post: (_s, ctx) => ctx.debunking,
-  // A thing is named and either the post speaks to it, or no person is in the sentence.
-  aimed_at_thing: (s, ctx) => ctx.cues.nonPersonTarget.test(s.text) && (ctx.addressesThing || !ctx.cues.personTarget.test(s.text)),
+  aimed_at_thing: (s, ctx) => aimedAtThing(s, ctx),
 };
+
+/**
+ * A sentence is aimed at a thing when it names one and no person, or when it follows, in the
+ * same paragraph, the words that start speaking to the thing and names no one but "you".
+ */
+function aimedAtThing(s: Sentence, ctx: ScoringContext): boolean {
+  const namesThing = ctx.cues.nonPersonTarget.test(s.text);
+  if (namesThing && !ctx.cues.personTarget.test(s.text)) return true;
+  const at = ctx.thingAddressedAt;
+  if (at < 0 || s.end <= at) return false;
+  if (namesThing) return true;
+  if (s.start > at && ctx.prepared.norm.slice(at, s.start).includes('\n\n')) return false;
+  return !ctx.cues.personTarget.test(s.text.replace(secondPersonIn(ctx.cues), ' '));
+}
+
+const secondPersonByCues = new WeakMap<ScorerKnowledge['speech'], RegExp>();
+function secondPersonIn(cues: ScorerKnowledge['speech']): RegExp {
+  let found = secondPersonByCues.get(cues);
+  if (!found) {
+    found = new RegExp(cues.you.source, 'g');
+    secondPersonByCues.set(cues, found);
+  }
+  return found;
+}
 
 function accepts(signal: Signal, hit: Hit, ctx: ScoringContext): boolean {
   const s = hit.sentence;
