@@ -4,13 +4,15 @@ import { describeDatabaseError, isDataError } from '../src/db/database-error.ts'
 import { type DecisionInput, recordDecision } from '../src/decisions/record-decision.ts';
 import { type VerdictData, verdictData } from '../src/decisions/verdict-payload.ts';
 import { JOB_DELIVER } from '../src/jobs/payloads.ts';
+import { applyAuthorStanding } from '../src/members/author-standing.ts';
 
 /**
  * Stores a decision (one transaction with its audit events and pending delivery), then queues
  * the delivery, for the moderate and the LLM workers alike. Safe to repeat: a retried job
  * finds the stored decision and only makes sure its deliveries are queued.
  */
-export async function storeDecision(ctx: AppContext, input: DecisionInput): Promise<VerdictData> {
+export async function storeDecision(ctx: AppContext, decided: DecisionInput): Promise<VerdictData> {
+  const input = await withAuthorStanding(ctx, decided);
   const recorded = await recordDecision(ctx.database.db, input).catch((err: unknown) => {
     // Rethrown without the query's parameters, which hold the post text.
     const { code, message } = describeDatabaseError(err);
@@ -49,6 +51,22 @@ export async function storeDecision(ctx: AppContext, input: DecisionInput): Prom
     );
   }
   return verdictData(recorded.decision);
+}
+
+/**
+ * The one place a member's history touches a verdict: escalation rules in force for the author
+ * raise the action (never lower it), for the moderate and the LLM workers alike. The forum's
+ * rules come from the 30-second forum cache, so a forum without rules costs no query.
+ */
+async function withAuthorStanding(ctx: AppContext, input: DecisionInput): Promise<DecisionInput> {
+  const forum = await ctx.forums.get(input.job.forumId);
+  const { verdict, escalation } = await applyAuthorStanding(ctx.database.db, forum?.remedies, {
+    forumId: input.job.forumId,
+    authorId: input.job.post.author.id,
+    postId: input.job.post.id,
+    verdict: input.verdict,
+  });
+  return escalation ? { ...input, verdict, escalation } : input;
 }
 
 function secondsSince(acceptedAt: string, at: Date): number {

@@ -6,6 +6,8 @@ import { insertDelivery } from '../deliveries/insert-delivery.ts';
 import { discourseActionFor } from '../engines/discourse-actions.ts';
 import { integrationsSchema } from '../engines/engine.ts';
 import type { ModerateJob } from '../jobs/payloads.ts';
+import type { EscalationRecord } from '../members/escalation.ts';
+import { escalationAudit } from '../members/escalation-view.ts';
 import type { Verdict } from '../moderation/types.ts';
 import { verdictData } from './verdict-payload.ts';
 
@@ -18,6 +20,8 @@ export interface DecisionInput {
   language?: string;
   /** The LLM's part of the decision, when the post was escalated (see src/llm/judge-post.ts). */
   llm?: { status: string; reason?: string; model: string; prompt_version: string } & Record<string, unknown>;
+  /** The author's standing when decided (see src/members/author-standing.ts), when a rule was in force. */
+  escalation?: EscalationRecord | null;
 }
 
 export interface RecordedDecision {
@@ -55,6 +59,8 @@ export async function recordDecision(db: Db, input: DecisionInput): Promise<Reco
         language: input.language ?? null,
         llm: input.llm ?? null,
         lane: job.lane ?? 'ordinary',
+        authorId: job.post.author.id,
+        escalation: input.escalation ?? null,
       })
       .onConflictDoNothing({ target: [decisions.revisionId, decisions.policySetVersion] })
       .returning();
@@ -101,6 +107,7 @@ export async function recordDecision(db: Db, input: DecisionInput): Promise<Reco
               },
             }
           : {}),
+        ...(input.escalation ? { escalation: escalationAudit(input.escalation) } : {}),
         delivery_id: deliveryId,
         ...(engineAction ? { discourse_action: engineAction.action, discourse_delivery_id: engineDeliveryId } : {}),
       },

@@ -1,4 +1,5 @@
 import type { Decision } from '../db/schema/index.ts';
+import type { EscalationRecord } from '../members/escalation.ts';
 import type { ModerationAction, PolicyResult } from '../moderation/types.ts';
 
 /** The verdict as forums see it: in callbacks, in `?wait` answers and from the verdict route. */
@@ -14,6 +15,8 @@ export interface VerdictData {
   decided_at: string;
   /** Detected language of the post (en, es, fr, de, …, or und). */
   language: string | null;
+  /** The escalation rule in force for the author, and whether it raised the action; null when none. */
+  escalation: EscalationRecord | null;
 }
 
 export function verdictData(d: Decision): VerdictData {
@@ -28,5 +31,6 @@ export function verdictData(d: Decision): VerdictData {
     policy_set_version: d.policySetVersion,
     decided_at: d.decidedAt.toISOString(),
     language: d.language,
+    escalation: d.escalation ?? null,
   };
 }

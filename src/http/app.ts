@@ -11,6 +11,7 @@ import { decisionRoutes } from './routes/decisions.ts';
 import { docsRoutes } from './routes/docs.ts';
 import { engineHookRoutes } from './routes/engine-hooks.ts';
 import { ingestRoutes } from './routes/ingest.ts';
+import { memberRoutes } from './routes/members.ts';
 import { operationsRoutes } from './routes/operations.ts';
 import { statsRoutes } from './routes/stats.ts';
 import { verdictRoutes } from './routes/verdicts.ts';
@@ -75,6 +76,7 @@ export function createApp(ctx: AppContext) {
   app.route('/', auditRoutes(ctx));
   app.route('/', statsRoutes(ctx));
   app.route('/', adminRoutes(ctx));
+  app.route('/', memberRoutes(ctx));
 
   app.doc31('/openapi.json', {
     openapi: '3.1.0',

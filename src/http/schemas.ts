@@ -28,6 +28,36 @@ export const policyResultSchema = z
   })
   .openapi('PolicyResult');
 
+export const escalationSchema = z
+  .object({
+    rule_id: z.string().openapi({ example: 'hostility-2-in-14d' }),
+    policy: z.enum(policyIds),
+    raise_to: z.enum(actionOrder).openapi({ description: 'The least action this rule gives the author’s posts while it is in force' }),
+    previous_action: z.enum(actionOrder).openapi({ description: 'The action before the rule was applied' }),
+    applied: z.boolean().openapi({ description: 'True when the rule raised the action; false when the post already reached it' }),
+    flags: z
+      .array(z.object({ post_id: z.string(), decision_id: z.uuid(), at: z.iso.datetime() }))
+      .openapi({ description: "The author's earlier flags that brought the rule into force, oldest first" }),
+    since: z.iso.datetime().openapi({ description: 'When the rule came into force (the last of those flags)' }),
+    expires_at: z.iso.datetime().openapi({ description: 'When it stops applying, without anyone acting' }),
+  })
+  .openapi('Escalation', {
+    description: "An escalation rule in force for the post's author when it was decided",
+    example: {
+      rule_id: 'hostility-2-in-14d',
+      policy: 'hostility',
+      raise_to: 'review',
+      previous_action: 'allow',
+      applied: true,
+      flags: [
+        { post_id: 'post-8802', decision_id: '4c1d2e3f-5a6b-4c7d-8e9f-0a1b2c3d4e5f', at: '2026-11-18T20:02:11.000Z' },
+        { post_id: 'post-8817', decision_id: '5d2e3f4a-6b7c-4d8e-9f0a-1b2c3d4e5f6a', at: '2026-11-19T08:40:52.000Z' },
+      ],
+      since: '2026-11-19T08:40:52.000Z',
+      expires_at: '2026-11-26T08:40:52.000Z',
+    },
+  });
+
 const exampleVerdict = {
   forum_id: 'chronic-pain',
   post_id: 'post-8841',
@@ -47,6 +77,7 @@ const exampleVerdict = {
   policy_set_version: 'ps_da416101c812c187',
   decided_at: '2026-11-20T09:14:03.512Z',
   language: 'en',
+  escalation: null,
 };
 
 export const verdictSchema = z
@@ -61,6 +92,11 @@ export const verdictSchema = z
     policy_set_version: z.string(),
     decided_at: z.iso.datetime(),
     language: z.string().nullable().openapi({ description: 'Detected language of the post', example: 'en' }),
+    escalation: escalationSchema
+      .nullable()
+      .openapi({
+        description: "The author's escalation rule in force when decided (see GET /v1/forums/{forumId}/authors/{authorId}); null when none",
+      }),
   })
   .openapi('Verdict', { example: exampleVerdict });
 

@@ -1,4 +1,5 @@
 import { boolean, index, integer, jsonb, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
+import type { EscalationRecord } from '../../members/escalation.ts';
 import type { PolicyResult } from '../../moderation/types.ts';
 import { revisions } from './posts.ts';
 
@@ -33,7 +34,7 @@ export const decisions = pgTable(
     /** The forum's id for the post's author, so a member's history is one index scan (see src/members). */
     authorId: text('author_id'),
     /** The author's standing when decided: the escalation rule in force and whether it raised the action. */
-    escalation: jsonb('escalation').$type<Record<string, unknown>>(),
+    escalation: jsonb('escalation').$type<EscalationRecord>(),
   },
   (t) => [
     unique('decisions_revision_policy_set_uq').on(t.revisionId, t.policySetVersion),

@@ -1,0 +1,147 @@
+import { z } from '@hono/zod-openapi';
+import { reviewOutcomes } from '../db/schema/index.ts';
+import { escalationRulesSchema } from '../members/escalation.ts';
+import { actionOrder, policyIds } from '../moderation/types.ts';
+import { escalationSchema } from './schemas.ts';
+
+export const authorParams = z.object({
+  forumId: z.string().openapi({ param: { name: 'forumId', in: 'path' }, example: 'chronic-pain' }),
+  authorId: z
+    .string()
+    .min(1)
+    .max(200)
+    .openapi({ param: { name: 'authorId', in: 'path' }, example: 'u-9' }),
+});
+
+export const remediesParams = z.object({
+  forumId: z.string().openapi({ param: { name: 'forumId', in: 'path' }, example: 'chronic-pain' }),
+});
+
+const exampleRule = {
+  id: 'hostility-2-in-14d',
+  policy: 'hostility' as const,
+  flags: 2,
+  within_days: 14,
+  raise_to: 'review' as const,
+  for_days: 7,
+  count: 'flagged' as const,
+};
+
+export const remediesSchema = z
+  .object({
+    escalation_rules: z
+      .array(
+        z.object({
+          id: z.string(),
+          policy: z.enum(policyIds),
+          flags: z.number().int(),
+          within_days: z.number().int(),
+          raise_to: z.enum(actionOrder),
+          for_days: z.number().int(),
+          count: z.enum(['flagged', 'confirmed']),
+        }),
+      )
+      .openapi({ description: 'Escalation rules for disruptive members (none when absent)' })
+      .optional(),
+  })
+  .openapi('ForumRemedies', { example: { escalation_rules: [exampleRule] } });
+
+export const remediesChangeSchema = z
+  .object({
+    escalation_rules: escalationRulesSchema.nullable().optional().openapi({
+      description:
+        'Replaces the rules (null removes them). Each: `flags` flags of `policy` within `within_days` days give the author\'s posts at least `raise_to` (`review` or `hold`) for `for_days` days. `count: "confirmed"` counts only flags a moderator upheld; overridden flags never count; `self_harm` cannot count.',
+    }),
+  })
+  .strict()
+  .openapi('ForumRemediesChange', { example: { escalation_rules: [exampleRule] } });
+
+const exampleHistory = {
+  forum_id: 'chronic-pain',
+  author_id: 'u-9',
+  standing: {
+    escalated: true,
+    least_action: 'review' as const,
+    rules_in_force: [
+      {
+        rule_id: 'hostility-2-in-14d',
+        policy: 'hostility' as const,
+        raise_to: 'review' as const,
+        flags: [
+          { post_id: 'post-8802', decision_id: '4c1d2e3f-5a6b-4c7d-8e9f-0a1b2c3d4e5f', at: '2026-11-18T20:02:11.000Z' },
+          { post_id: 'post-8817', decision_id: '5d2e3f4a-6b7c-4d8e-9f0a-1b2c3d4e5f6a', at: '2026-11-19T08:40:52.000Z' },
+        ],
+        since: '2026-11-19T08:40:52.000Z',
+        expires_at: '2026-11-26T08:40:52.000Z',
+      },
+    ],
+  },
+  escalation_rules: [exampleRule],
+  flags_by_week: [{ week: '2026-11-16', policy: 'hostility', flags: 2, overridden: 1 }],
+  decisions: [
+    {
+      decision_id: '6e3f4a5b-7c8d-4e9f-0a1b-2c3d4e5f6a7b',
+      post_id: 'post-8840',
+      revision: 1,
+      action: 'review' as const,
+      urgent: false,
+      flagged: [],
+      escalation: { rule_id: 'hostility-2-in-14d', raise_to: 'review' as const, applied: true },
+      decided_at: '2026-11-20T09:14:03.512Z',
+    },
+  ],
+  reviews: [
+    {
+      decision_id: '3b0c1d2e-4f5a-4b6c-7d8e-9f0a1b2c3d4e',
+      post_id: 'post-8790',
+      outcome: 'override' as const,
+      action: 'allow' as const,
+      labels: [],
+      note: 'Disagreement, not an attack.',
+      reviewer: 'sam',
+      reviewed_at: '2026-11-18T10:05:00.000Z',
+    },
+  ],
+};
+
+export const authorHistorySchema = z
+  .object({
+    forum_id: z.string(),
+    author_id: z.string(),
+    standing: z.object({
+      escalated: z.boolean(),
+      least_action: z.enum(actionOrder).openapi({ description: 'The least action the rules in force give this author’s posts' }),
+      rules_in_force: z.array(escalationSchema.omit({ previous_action: true, applied: true })),
+    }),
+    escalation_rules: remediesSchema.shape.escalation_rules.unwrap(),
+    flags_by_week: z
+      .array(z.object({ week: z.string(), policy: z.enum(policyIds), flags: z.number().int(), overridden: z.number().int() }))
+      .openapi({
+        description: 'Posts flagged per policy per week (Monday, UTC) over the last year; overridden flags apart, since they never count',
+      }),
+    decisions: z.array(
+      z.object({
+        decision_id: z.uuid(),
+        post_id: z.string(),
+        revision: z.number().int(),
+        action: z.enum(actionOrder),
+        urgent: z.boolean(),
+        flagged: z.array(z.object({ policy: z.enum(policyIds), score: z.number() })),
+        escalation: z.object({ rule_id: z.string(), raise_to: z.enum(actionOrder), applied: z.boolean() }).nullable(),
+        decided_at: z.iso.datetime(),
+      }),
+    ),
+    reviews: z.array(
+      z.object({
+        decision_id: z.uuid(),
+        post_id: z.string(),
+        outcome: z.enum(reviewOutcomes),
+        action: z.enum(actionOrder),
+        labels: z.array(z.string()),
+        note: z.string().nullable(),
+        reviewer: z.string(),
+        reviewed_at: z.iso.datetime(),
+      }),
+    ),
+  })
+  .openapi('AuthorHistory', { example: exampleHistory });

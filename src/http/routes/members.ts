@@ -1,0 +1,79 @@
+import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
+import { scopeOf } from '../../auth/api-keys.ts';
+import { assertInScope } from '../../auth/forum-scope.ts';
+import type { AppContext } from '../../context.ts';
+import { AppError } from '../../errors.ts';
+import { getForum } from '../../forums/forums.ts';
+import { authorHistory } from '../../members/author-history.ts';
+import { remediesOf, updateRemedies } from '../../members/forum-remedies.ts';
+import type { HttpEnv } from '../env.ts';
+import { json, keyed, keyedErrors, keyOf } from '../keyed-route.ts';
+import { authorHistorySchema, authorParams, remediesChangeSchema, remediesParams, remediesSchema } from '../member-schemas.ts';
+
+/** Members and remedies: an author's history and standing, and a forum's remedy settings. */
+export function memberRoutes(ctx: AppContext) {
+  const app = new OpenAPIHono<HttpEnv>();
+  const moderators = keyed(ctx, ['admin', 'moderator']);
+  const admins = keyed(ctx, ['admin']);
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/forums/{forumId}/authors/{authorId}',
+      summary: "A member's history: decisions, flags per policy over time, reviews and current standing",
+      description:
+        "For the forum's moderators. `standing.rules_in_force` are the escalation rules that raise this author's posts now, with the flags that brought each into force and when it expires. 404 for an author with no decisions here, or whose data was erased.",
+      tags: ['members'],
+      ...moderators,
+      request: { params: authorParams },
+      responses: { 200: { description: "The author's history", ...json(authorHistorySchema) }, ...keyedErrors },
+    }),
+    async (c) => {
+      const { forumId, authorId } = c.req.valid('param');
+      return c.json(await authorHistory(ctx.database.db, scopeOf(keyOf(c.get('apiKey'))), forumId, authorId), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/forums/{forumId}/remedies',
+      summary: "A forum's member remedies: escalation rules",
+      tags: ['members'],
+      ...moderators,
+      request: { params: remediesParams },
+      responses: { 200: { description: 'The settings in force', ...json(remediesSchema) }, ...keyedErrors },
+    }),
+    async (c) => {
+      const { forumId } = c.req.valid('param');
+      assertInScope(scopeOf(keyOf(c.get('apiKey'))), forumId, `forum ${forumId}`);
+      const forum = await getForum(ctx.database.db, forumId);
+      if (!forum) throw new AppError('forum_not_found', `no forum ${forumId}`);
+      return c.json(remediesOf(forum.remedies), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'patch',
+      path: '/v1/forums/{forumId}/remedies',
+      summary: "Change a forum's member remedies (each part named is replaced; null removes it)",
+      description:
+        'Validated as a whole; a refused change changes nothing. Recorded as a forum_updated audit event; workers apply it within 30 seconds.',
+      tags: ['members'],
+      ...admins,
+      request: { params: remediesParams, body: { required: true, ...json(remediesChangeSchema) } },
+      responses: { 200: { description: 'The settings now in force', ...json(remediesSchema) }, ...keyedErrors },
+    }),
+    async (c) => {
+      const { forumId } = c.req.valid('param');
+      const updated = await updateRemedies(ctx.database.db, forumId, c.req.valid('json'), {
+        actor: `key:${keyOf(c.get('apiKey')).id}`,
+      });
+      ctx.forums.invalidate(forumId);
+      return c.json(updated, 200);
+    },
+  );
+
+  return app;
+}
