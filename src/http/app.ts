@@ -1,6 +1,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { requestId } from 'hono/request-id';
 import type { AppContext } from '../context.ts';
+import { dashboardRoutes } from './dashboard/routes.tsx';
 import type { HttpEnv } from './env.ts';
 import { errorBody } from './error-body.ts';
 import { createErrorHandler } from './error-handler.ts';
@@ -87,6 +88,7 @@ export function createApp(ctx: AppContext) {
     },
   });
   app.route('/', docsRoutes());
+  app.route('/dashboard', dashboardRoutes(ctx));
   return app;
 }
 

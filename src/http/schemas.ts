@@ -92,11 +92,9 @@ export const verdictSchema = z
     policy_set_version: z.string(),
     decided_at: z.iso.datetime(),
     language: z.string().nullable().openapi({ description: 'Detected language of the post', example: 'en' }),
-    escalation: escalationSchema
-      .nullable()
-      .openapi({
-        description: "The author's escalation rule in force when decided (see GET /v1/forums/{forumId}/authors/{authorId}); null when none",
-      }),
+    escalation: escalationSchema.nullable().openapi({
+      description: "The author's escalation rule in force when decided (see GET /v1/forums/{forumId}/authors/{authorId}); null when none",
+    }),
   })
   .openapi('Verdict', { example: exampleVerdict });
 
