@@ -1,9 +1,18 @@
 import { and, asc, eq, inArray, or, sql } from 'drizzle-orm';
 import type { ForumScope } from '../auth/api-keys.ts';
 import type { DbOrTx } from '../db/client.ts';
+import type { Action } from '../db/schema/index.ts';
 import { decisions, reviewClaims } from '../db/schema/index.ts';
 import { decodeCursor, encodeCursor } from '../decisions/cursor.ts';
-import { type DecisionSummary, forumCondition, latestReviewSql, type Page, summarise } from '../decisions/list-decisions.ts';
+import {
+  type DecisionSummary,
+  filterConditions,
+  forumCondition,
+  latestReviewSql,
+  type Page,
+  summarise,
+} from '../decisions/list-decisions.ts';
+import type { PolicyId } from '../moderation/types.ts';
 
 export interface QueueItem extends DecisionSummary {
   claim: { claimed_by: string; expires_at: string; mine: boolean } | null;
@@ -18,9 +27,22 @@ export interface QueueItem extends DecisionSummary {
 export async function reviewQueue(
   db: DbOrTx,
   scope: ForumScope,
-  opts: { forumId?: string; keyId: string; includeClaimed: boolean; limit: number; cursor?: string },
+  opts: {
+    forumId?: string;
+    keyId: string;
+    includeClaimed: boolean;
+    limit: number;
+    cursor?: string;
+    /** Only decisions that flagged this policy. */
+    policy?: PolicyId;
+    action?: Action;
+  },
 ): Promise<Page<QueueItem>> {
-  const conditions = [forumCondition(scope, opts.forumId), awaitingReview()];
+  const conditions = [
+    forumCondition(scope, opts.forumId),
+    awaitingReview(),
+    ...filterConditions({ policy: opts.policy, action: opts.action }),
+  ];
   if (!opts.includeClaimed) {
     conditions.push(
       sql`not exists (select 1 from review_claims c where c.decision_id = ${decisions.id} and c.expires_at > now() and c.key_id <> ${opts.keyId})`,

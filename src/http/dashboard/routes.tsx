@@ -1,0 +1,219 @@
+import { Hono } from 'hono';
+import { getCookie } from 'hono/cookie';
+import { z } from 'zod';
+import { scopeOf } from '../../auth/api-keys.ts';
+import { endSession, findSession, randomToken, startSession, tokensMatch } from '../../auth/dashboard-sessions.ts';
+import type { AppContext } from '../../context.ts';
+import { getDecisionDetail } from '../../decisions/decision-detail.ts';
+import { threadDecisions } from '../../decisions/related-decisions.ts';
+import { AppError } from '../../errors.ts';
+import { getForum, listForums } from '../../forums/forums.ts';
+import { JOB_DELIVER } from '../../jobs/payloads.ts';
+import { parseForumOverrides } from '../../moderation/overrides.ts';
+import { actionOrder, type PolicyId, policyIds } from '../../moderation/types.ts';
+import { claimDecision } from '../../reviews/claim-decision.ts';
+import { recordReview } from '../../reviews/record-review.ts';
+import { reviewQueue } from '../../reviews/review-queue.ts';
+import { reviewInputSchema } from '../dashboard-schemas.ts';
+import { reviewerOf } from '../keyed-route.ts';
+import { assetRoutes } from './assets.ts';
+import { DecisionPage } from './decision-page.tsx';
+import type { DashboardEnv } from './env.ts';
+import { QueuePage } from './queue-page.tsx';
+import { dashboardErrorHandler, page } from './render.tsx';
+import { dashboardSecurityHeaders } from './security-headers.ts';
+import {
+  checkCsrf,
+  clearDashboardCookie,
+  requireRole,
+  requireSession,
+  SESSION_COOKIE,
+  SIGN_IN_COOKIE,
+  sessionToken,
+  setDashboardCookie,
+  signedInOf,
+} from './session.ts';
+import { SignInPage } from './sign-in-page.tsx';
+
+/** A form or query field left empty means "not given". */
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
+
+const queueQuery = z.object({
+  forum_id: optional(z.string().max(63)),
+  policy: optional(z.enum(policyIds)),
+  action: optional(z.enum(actionOrder)),
+  cursor: optional(z.string().max(200)),
+  done: optional(z.enum(['confirm', 'override'])),
+  post: optional(z.string().max(200)),
+});
+
+/** The forums a key may pick from in filters. */
+export async function forumsOf(ctx: AppContext, forumIds: string[] | null, role: string): Promise<string[]> {
+  if (role === 'admin') return (await listForums(ctx.database.db)).map((f) => f.id);
+  return forumIds ?? [];
+}
+
+/**
+ * `/dashboard`: the moderators' web pages, rendered on the server with Hono's JSX (no build
+ * step, no client framework: each page is one HTML answer, fast on a phone) and one small
+ * script for keyboard shortcuts, allowed by a per-answer CSP nonce. Sessions come from
+ * exchanging an API key at the sign-in form; pages call the same services as the API.
+ */
+export function dashboardRoutes(ctx: AppContext) {
+  const app = new Hono<DashboardEnv>();
+  app.onError(dashboardErrorHandler(ctx.log));
+  app.use('*', dashboardSecurityHeaders());
+  app.route('/assets', assetRoutes());
+
+  app.get('/', async (c) => {
+    const token = sessionToken(c);
+    if (token && (await findSession(ctx.database.db, token))) return c.redirect('/dashboard/queue', 303);
+    const csrf = randomToken();
+    setDashboardCookie(c, SIGN_IN_COOKIE, csrf);
+    const notice = c.req.query('signed_out') ? 'You are signed out. Sign in again to continue.' : undefined;
+    return page(c, <SignInPage nonce={c.get('nonce')} csrf={csrf} notice={notice} />);
+  });
+
+  app.post('/', async (c) => {
+    const form = await c.req.parseBody();
+    // Login CSRF: the form's token must match the cookie set with the form (double submit).
+    const expected = getCookie(c, SIGN_IN_COOKIE);
+    if (!expected || !tokensMatch(typeof form.csrf === 'string' ? form.csrf : undefined, expected)) {
+      throw new AppError('forbidden', 'the sign-in form is stale or came from elsewhere; reload it and try again');
+    }
+    const key = typeof form.key === 'string' ? form.key.trim() : '';
+    const started = key ? await startSession(ctx.database.db, key) : undefined;
+    if (!started) {
+      const csrf = randomToken();
+      setDashboardCookie(c, SIGN_IN_COOKIE, csrf);
+      return page(c, <SignInPage nonce={c.get('nonce')} csrf={csrf} error="That key is unknown, revoked or expired." />, 401);
+    }
+    clearDashboardCookie(c, SIGN_IN_COOKIE);
+    setDashboardCookie(c, SESSION_COOKIE, started.token);
+    ctx.log.info({ key_id: started.signedIn.key.id, session_id: started.signedIn.session.id }, 'dashboard sign-in');
+    return c.redirect('/dashboard/queue', 303);
+  });
+
+  const signedIn = new Hono<DashboardEnv>();
+  signedIn.use('*', requireSession(ctx));
+
+  signedIn.post('/sign-out', async (c) => {
+    checkCsrf(signedInOf(c), await c.req.parseBody());
+    const token = sessionToken(c);
+    if (token) await endSession(ctx.database.db, token);
+    clearDashboardCookie(c, SESSION_COOKIE);
+    return c.redirect('/dashboard?signed_out=1', 303);
+  });
+
+  signedIn.get('/queue', async (c) => {
+    const who = signedInOf(c);
+    const parsed = queueQuery.safeParse(c.req.query());
+    if (!parsed.success) throw new AppError('validation_failed', 'unknown filter value; pick one from the lists');
+    const q = parsed.data;
+    const [queue, forums] = await Promise.all([
+      reviewQueue(ctx.database.db, scopeOf(who.key), {
+        forumId: q.forum_id,
+        keyId: who.key.id,
+        includeClaimed: true,
+        limit: 200,
+        cursor: q.cursor,
+        policy: q.policy,
+        action: q.action,
+      }),
+      forumsOf(ctx, who.key.forumIds, who.key.role),
+    ]);
+    const flash = q.done && q.post ? `${q.done === 'confirm' ? 'Confirmed' : 'Overrode'} post ${q.post}.` : undefined;
+    return page(
+      c,
+      <QueuePage
+        nonce={c.get('nonce')}
+        signedIn={who}
+        items={queue.items}
+        nextCursor={queue.next_cursor}
+        filters={{ forum_id: q.forum_id, policy: q.policy, action: q.action }}
+        forums={forums}
+        flash={flash}
+      />,
+    );
+  });
+
+  signedIn.get('/decisions/:id', async (c) => {
+    const who = signedInOf(c);
+    const id = z.uuid().safeParse(c.req.param('id'));
+    if (!id.success) throw new AppError('not_found', 'no such decision');
+    const scope = scopeOf(who.key);
+    // Opening a post claims it, so two moderators do not work it at once; someone else's
+    // live claim leaves it readable but not reviewable here.
+    let claimConflict = false;
+    if (who.key.role !== 'auditor') {
+      await claimDecision(ctx.database.db, scope, id.data, reviewerOf(who.key), ctx.config.review.claimMs).catch((err: unknown) => {
+        if (err instanceof AppError && err.code === 'conflict') claimConflict = true;
+        else throw err;
+      });
+    }
+    const detail = await getDecisionDetail(ctx.database.db, scope, id.data, { mask: who.key.role === 'auditor' });
+    const [forum, thread] = await Promise.all([
+      getForum(ctx.database.db, detail.forum_id),
+      detail.post.thread_id ? threadDecisions(ctx.database.db, detail.forum_id, detail.post.thread_id, detail.post_id) : [],
+    ]);
+    const overrides = (() => {
+      try {
+        return parseForumOverrides(forum?.policyOverrides ?? {});
+      } catch {
+        return {};
+      }
+    })();
+    const flagAt: Partial<Record<PolicyId, number>> = {};
+    for (const p of policyIds) {
+      const threshold = overrides[p]?.flag_at ?? ctx.policySet.byId.get(p)?.flag_at;
+      if (threshold !== undefined) flagAt[p] = threshold;
+    }
+    return page(
+      c,
+      <DecisionPage
+        nonce={c.get('nonce')}
+        signedIn={who}
+        detail={detail}
+        flagAt={flagAt}
+        thread={thread}
+        claimedByOther={claimConflict && detail.claim ? detail.claim : undefined}
+      />,
+    );
+  });
+
+  signedIn.post('/decisions/:id/review', async (c) => {
+    const who = signedInOf(c);
+    const form = await c.req.parseBody({ all: true });
+    checkCsrf(who, form);
+    requireRole(who, ['admin', 'moderator']);
+    const id = z.uuid().safeParse(c.req.param('id'));
+    if (!id.success) throw new AppError('not_found', 'no such decision');
+    const labels = form.labels === undefined ? [] : ([] as unknown[]).concat(form.labels);
+    const note = typeof form.note === 'string' && form.note.trim() ? form.note.trim() : undefined;
+    const input = reviewInputSchema.safeParse({
+      outcome: form.outcome,
+      // A confirm keeps the action in force; only an override names one, and always its labels
+      // (none ticked: the post is clean). A confirm keeps the labels in force.
+      ...(form.outcome === 'override' ? { action: form.action, labels } : {}),
+      ...(note ? { note } : {}),
+    });
+    if (!input.success)
+      throw new AppError(
+        'validation_failed',
+        `the review was not recorded: ${input.error.issues.map((i) => `${i.path.join('.') || 'form'}: ${i.message}`).join('; ')}`,
+      );
+    const { review, deliveryId } = await recordReview(ctx.database.db, scopeOf(who.key), id.data, input.data, reviewerOf(who.key));
+    if (deliveryId) {
+      // After commit, as the API route does; with Redis down the delivery stays pending and the sweep sends it.
+      await ctx.queues.deliver
+        .add(JOB_DELIVER, { deliveryId }, { jobId: deliveryId })
+        .catch((err: unknown) =>
+          ctx.log.warn({ err: (err as Error).message, delivery_id: deliveryId }, 'could not queue verdict.updated; the sweep will'),
+        );
+    }
+    return c.redirect(`/dashboard/queue?done=${review.outcome}&post=${encodeURIComponent(review.postId)}`, 303);
+  });
+
+  app.route('/', signedIn);
+  return app;
+}
