@@ -3,6 +3,7 @@ import { AppError } from '../errors.ts';
 import { DatasetError } from '../evaluation/dataset.ts';
 import { PolicyFileError } from '../policies/loader.ts';
 import { auditCommand } from './audit-command.ts';
+import { authorsCommand } from './authors-command.ts';
 import { claimsCommand } from './claims-command.ts';
 import { type Cli, type CliIo, type CliOutput, createCli } from './cli-io.ts';
 import { detectorsCommand } from './detectors-command.ts';
@@ -14,6 +15,7 @@ import { migrateCommand } from './migrate-command.ts';
 import { policiesCommand } from './policies-command.ts';
 import { publishCommand } from './publish-command.ts';
 import { receiveCommand } from './receive-command.ts';
+import { remediesCommand } from './remedies-command.ts';
 import { scoreCommand } from './score-command.ts';
 import { sweepCommand } from './sweep-command.ts';
 import { trainCommand } from './train-command.ts';
@@ -28,6 +30,8 @@ export function buildProgram(cli: Cli): Command {
     migrateCommand(cli),
     receiveCommand(cli),
     auditCommand(cli),
+    remediesCommand(cli),
+    authorsCommand(cli),
     trainCommand(cli),
     scoreCommand(cli),
     evalCommand(cli),

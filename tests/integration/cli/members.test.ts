@@ -1,0 +1,56 @@
+import { randomBytes } from 'node:crypto';
+import postgres from 'postgres';
+import { afterAll, describe, expect, it } from 'vitest';
+import { type CliRun, hearth as run } from '../../support/cli.ts';
+import { adminUrl, databaseUrl, RUN_ID } from '../../support/database-names.ts';
+
+const name = `hearth_test_${RUN_ID}_cli_members_${randomBytes(3).toString('hex')}`;
+const env = { DATABASE_URL: databaseUrl(name) };
+
+async function hearth(...args: string[]): Promise<CliRun> {
+  const result = await run(args, { env });
+  expect(result.code, `hearth ${args.join(' ')}: ${result.stderr}`).toBe(0);
+  return result;
+}
+
+afterAll(async () => {
+  const sql = postgres(adminUrl(), { max: 1, onnotice: () => {} });
+  await sql.unsafe(`drop database if exists "${name}" with (force)`);
+  await sql.end();
+});
+
+const rule = { id: 'hostility-2-in-14d', policy: 'hostility', flags: 2, within_days: 14, raise_to: 'review', for_days: 7 };
+
+describe('hearth remedies and authors', () => {
+  it('sets escalation rules, shows them, refuses bad ones naming the flag and changing nothing, and removes them', async () => {
+    await hearth('forums', 'create', 'chronic-pain');
+    const set = await hearth('remedies', 'set', '--forum', 'chronic-pain', '--escalation-rules', JSON.stringify([rule]), '--json');
+    expect(JSON.parse(set.stdout)).toEqual({ escalation_rules: [{ ...rule, count: 'flagged' }] });
+    expect((await hearth('remedies', 'show', '--forum', 'chronic-pain')).stdout).toContain(
+      'escalation rule hostility-2-in-14d: 2 hostility flag(s) within 14 days -> at least review for 7 days',
+    );
+
+    const bad = await run(
+      ['remedies', 'set', '--forum', 'chronic-pain', '--escalation-rules', JSON.stringify([{ ...rule, for_days: 0 }])],
+      { env },
+    );
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/--escalation-rules 0\.for_days/);
+    const notJson = await run(['remedies', 'set', '--forum', 'chronic-pain', '--escalation-rules', '[{id:'], { env });
+    expect(notJson.stderr).toMatch(/--escalation-rules: not JSON/);
+    const unknown = await run(['remedies', 'set', '--forum', 'nowhere', '--escalation-rules', 'off'], { env });
+    expect(unknown.stderr).toMatch(/forum nowhere does not exist/);
+    expect(JSON.parse((await hearth('remedies', 'show', '--forum', 'chronic-pain', '--json')).stdout).escalation_rules).toHaveLength(1);
+
+    await hearth('remedies', 'set', '--forum', 'chronic-pain', '--escalation-rules', 'off');
+    expect((await hearth('remedies', 'show', '--forum', 'chronic-pain')).stdout).toBe('escalation rules: none\n');
+    const audit = await hearth('audit', 'list', '--forum', 'chronic-pain', '--json');
+    expect(audit.stdout.split('\n').filter((l) => l.includes('remedies.escalation_rules'))).toHaveLength(2);
+  });
+
+  it('answers an unknown author with a clear refusal', async () => {
+    const res = await run(['authors', 'show', '--forum', 'chronic-pain', '--author', 'u-nobody'], { env });
+    expect(res.code).toBe(1);
+    expect(res.stderr).toBe('hearth: no author u-nobody in forum chronic-pain\n');
+  });
+});
