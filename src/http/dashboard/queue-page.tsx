@@ -88,7 +88,7 @@ export const QueuePage: FC<QueuePageProps> = ({ nonce, signedIn, items, nextCurs
         </thead>
         <tbody>
           {items.map((d) => (
-            <tr data-row class={d.urgent ? 'urgent' : undefined}>
+            <tr data-row data-post={d.post_id} class={d.urgent ? 'urgent' : undefined}>
               <td data-label="Post">
                 <a href={`/dashboard/decisions/${d.id}`} data-open>
                   {d.urgent && <span class="badge badge-urgent">URGENT</span>} {d.post_id}
