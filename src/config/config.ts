@@ -4,7 +4,12 @@ import { type Env, readEnv } from './env.ts';
 export interface Config {
   databaseUrl: string;
   redisUrl: string;
-  http: { port: number; host: string };
+  http: {
+    port: number;
+    host: string;
+    /** The largest body an API-key route reads (reviews, keys); ingest has its own limit. */
+    maxBodyBytes: number;
+  };
   logLevel: Env['LOG_LEVEL'];
   queuePrefix: string;
   llm: {
@@ -71,7 +76,7 @@ export function configFromEnv(env: Env): Config {
   return {
     databaseUrl: env.DATABASE_URL,
     redisUrl: env.REDIS_URL,
-    http: { port: env.PORT, host: env.HOST },
+    http: { port: env.PORT, host: env.HOST, maxBodyBytes: 64 * 1024 },
     logLevel: env.LOG_LEVEL,
     queuePrefix: env.HEARTH_QUEUE_PREFIX,
     llm: {

@@ -62,7 +62,8 @@ export const exampleAuditEvent = {
 };
 // Bounds the database can compare with: `from=0000-01-01T00:00:00Z` is a 400, not a failed query.
 const isoTime = isoInstant();
-// Query text reaches SQL parameters, which cannot hold NUL or lone surrogates: refused as a 400.
+// Text that reaches SQL parameters, which cannot hold NUL or lone surrogates: refused as a 400,
+// never a failed query whose parameters end up in the error log.
 const queryText = (max: number) =>
   z
     .string()
@@ -277,7 +278,7 @@ export const reviewInputSchema = z
       description:
         "Policies that truly apply; [] for a clean post. Required for an override; a confirm without labels keeps those in force (the newest review's, else the policies the decision flagged)",
     }),
-    note: z.string().max(2000).optional(),
+    note: queryText(2000).optional(),
   })
   .strict()
   .openapi('ReviewInput', {

@@ -3,6 +3,7 @@ import type { ApiKey, ApiKeyRole } from '../db/schema/index.ts';
 import { AppError } from '../errors.ts';
 import type { Reviewer } from '../reviews/claim-decision.ts';
 import { errorBodySchema } from './error-body.ts';
+import { apiBodyLimit } from './middleware/api-body-limit.ts';
 import { requireKey } from './middleware/require-key.ts';
 
 const errorContent = { content: { 'application/json': { schema: errorBodySchema } } };
@@ -23,7 +24,8 @@ export const conflictError = { 409: { description: 'Conflicts with the current s
 /** Route options for an API-key route open to `roles`: the check and its OpenAPI security. */
 export function keyed(ctx: AppContext, roles: readonly ApiKeyRole[]) {
   return {
-    middleware: requireKey(ctx, roles),
+    // The size check first: a huge body is refused before anything else is read or asked.
+    middleware: [apiBodyLimit(ctx), requireKey(ctx, roles)],
     security: [{ apiKey: [] }] as Array<Record<string, string[]>>,
   };
 }

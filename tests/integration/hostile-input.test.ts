@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { updateForum } from '../../src/forums/forums.ts';
 import { type Harness, samplePost, startHarness } from '../support/harness.ts';
-import { keyFor } from '../support/seed.ts';
+import { keyFor, seedDecision } from '../support/seed.ts';
 
 /**
  * Requests an attacker sends on purpose: prototype keys in paths, NUL in queries, dates no
@@ -107,5 +107,51 @@ describe('paths and queries that name nothing', () => {
     }
     // The same routes with sane values answer.
     expect((await h.app.request('/v1/decisions?from=2026-01-01T00:00:00Z', { headers: admin })).status).toBe(200);
+  });
+});
+
+describe('bodies of API-key routes', () => {
+  /** A chunked body of `total` bytes made on demand; `pulled` says how much the server read. */
+  function hugeBody(total: number) {
+    const chunk = new TextEncoder().encode(`{"outcome":"override","action":"allow","labels":[],"note":"${'x'.repeat(65_000)}`);
+    const state = { pulled: 0 };
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (state.pulled >= total) return controller.close();
+        state.pulled += chunk.length;
+        controller.enqueue(chunk);
+      },
+    });
+    return { stream, state };
+  }
+
+  it('are refused past 64 KiB without being read to the end, declared or chunked, and nothing is recorded', async () => {
+    const decision = await seedDecision(h.ctx, { action: 'review', flagged: [{ policy: 'hostility', score: 0.6 }] });
+    const path = `/v1/decisions/${decision.id}/reviews`;
+    const huge = hugeBody(200 * 1024 * 1024);
+    const chunked = await h.app.request(path, {
+      method: 'POST',
+      headers: { ...admin, 'content-type': 'application/json' },
+      body: huge.stream,
+      duplex: 'half',
+    } as RequestInit);
+    expect([400, 413]).toContain(chunked.status);
+    expect(huge.state.pulled).toBeLessThan(1024 * 1024);
+
+    const declared = await h.app.request(path, {
+      method: 'POST',
+      headers: { ...admin, 'content-type': 'application/json', 'content-length': String(200 * 1024 * 1024) },
+      body: '{}',
+    });
+    await expect4xx(declared, 413);
+    const [row] = await h.ctx.database.sql`select count(*)::int as n from reviews where decision_id = ${decision.id}`;
+    expect(row?.n).toBe(0);
+    // A body of ordinary size is still read.
+    const ok = await h.app.request(path, {
+      method: 'POST',
+      headers: { ...admin, 'content-type': 'application/json' },
+      body: JSON.stringify({ outcome: 'confirm', labels: [] }),
+    });
+    expect(ok.status).toBeLessThan(300);
   });
 });
