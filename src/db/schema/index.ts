@@ -7,3 +7,4 @@ export * from './forums.ts';
 export * from './policy-sets.ts';
 export * from './posts.ts';
 export * from './reviews.ts';
+export * from './thread-alerts.ts';

@@ -47,6 +47,8 @@ export const revisions = pgTable(
     unique('revisions_post_content_uq').on(t.forumId, t.postId, t.contentHash),
     unique('revisions_post_number_uq').on(t.forumId, t.postId, t.revision),
     index('revisions_retention_idx').on(t.forumId, t.receivedAt),
+    // Tense-thread checks read a thread's recent posts (see src/members/thread-tension.ts).
+    index('revisions_thread_idx').on(t.forumId, t.threadId, t.receivedAt),
   ],
 );
 
