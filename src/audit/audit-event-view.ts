@@ -1,4 +1,5 @@
 import type { AuditEvent } from '../db/schema/index.ts';
+import { maskAuditPayload } from '../privacy/mask-personal-data.ts';
 
 /** An audit event as the API shows it. */
 export interface AuditEventView {
@@ -14,7 +15,8 @@ export interface AuditEventView {
   created_at: string;
 }
 
-export function auditEventView(e: AuditEvent): AuditEventView {
+/** `mask` (auditor keys): free-text fields such as a review's note with contact details masked. */
+export function auditEventView(e: AuditEvent, opts: { mask: boolean } = { mask: false }): AuditEventView {
   return {
     id: e.id,
     forum_id: e.forumId,
@@ -22,7 +24,7 @@ export function auditEventView(e: AuditEvent): AuditEventView {
     type: e.type,
     actor: e.actor,
     subject_id: e.subjectId,
-    payload: e.payload,
+    payload: opts.mask ? maskAuditPayload(e.payload) : e.payload,
     hash: e.hash,
     prev_hash: e.prevHash,
     created_at: e.createdAt.toISOString(),

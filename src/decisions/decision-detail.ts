@@ -154,9 +154,12 @@ export async function getDecisionDetail(db: DbOrTx, scope: ForumScope, id: strin
       created_at: d.createdAt.toISOString(),
       completed_at: d.completedAt?.toISOString() ?? null,
     })),
-    reviews: reviewRows.map(reviewView),
+    // A moderator's note can repeat the contact details the post leaked.
+    reviews: reviewRows.map((r) =>
+      opts.mask ? { ...reviewView(r), note: r.note === null ? null : maskPersonalData(r.note) } : reviewView(r),
+    ),
     claim: claim ? { claimed_by: claim.claimedBy, expires_at: claim.expiresAt.toISOString() } : null,
-    audit_trail: trail.map(auditEventView),
+    audit_trail: trail.map((e) => auditEventView(e, { mask: opts.mask })),
   };
 }
 

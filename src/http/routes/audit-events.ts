@@ -38,11 +38,13 @@ export function auditRoutes(ctx: AppContext) {
     }),
     async (c) => {
       const q = c.req.valid('query');
-      const page = await listAuditEvents(ctx.database.db, scopeOf(keyOf(c.get('apiKey'))), filtersOf(q), {
+      const key = keyOf(c.get('apiKey'));
+      const page = await listAuditEvents(ctx.database.db, scopeOf(key), filtersOf(q), {
         limit: q.limit,
         cursor: q.cursor,
       });
-      return c.json({ items: page.items.map(auditEventView), next_cursor: page.next_cursor }, 200);
+      const mask = key.role === 'auditor';
+      return c.json({ items: page.items.map((e) => auditEventView(e, { mask })), next_cursor: page.next_cursor }, 200);
     },
   );
 
@@ -84,7 +86,9 @@ export function auditRoutes(ctx: AppContext) {
       },
     }),
     (c) => {
-      const scope = scopeOf(keyOf(c.get('apiKey')));
+      const key = keyOf(c.get('apiKey'));
+      const scope = scopeOf(key);
+      const mask = key.role === 'auditor';
       const filters = filtersOf(c.req.valid('query'));
       // Checked before streaming starts, so a forum outside the key's scope is a plain 404.
       if (filters.forumId) assertInScope(scope, filters.forumId, `forum ${filters.forumId}`);
@@ -93,7 +97,7 @@ export function auditRoutes(ctx: AppContext) {
       // text), hence the cast.
       return stream(c, async (out) => {
         for await (const event of exportAuditEvents(ctx.database.db, scope, filters)) {
-          await out.write(`${JSON.stringify(auditEventView(event))}\n`);
+          await out.write(`${JSON.stringify(auditEventView(event, { mask }))}\n`);
         }
       }) as never;
     },

@@ -181,6 +181,45 @@ describe('GET /v1/decisions/{id}', () => {
     expect(JSON.stringify(m)).toContain('0412 555 019');
   });
 
+  it('masks, for an auditor, contacts disguised as the scorer undoes them, and moderators’ review notes, in the decision and the audit log', async () => {
+    const disguised =
+      'Her mobile is 0412\u200b555\u200b019, or ring \uff10\uff14\uff11\uff12 \uff15\uff15\uff15 \uff10\uff11\uff19, mail jane.doe@exam\u200bple.com or j\u0430ne@ex\u0430mple.com';
+    const seeded = await seedDecision(h.ctx, {
+      postId: 'p-disguised',
+      body: disguised,
+      action: 'hold',
+      flagged: [{ policy: 'privacy_leak', score: 0.9 }],
+    });
+    const note = 'Removed: she posted Jane’s number 0412 555 019 and jane.doe@example.com';
+    const reviewed = await callApi(h.app, 'POST', `/v1/decisions/${seeded.id}/reviews`, moderator, {
+      outcome: 'confirm',
+      labels: [],
+      note,
+    });
+    expect(reviewed.status).toBeLessThan(300);
+
+    const { body: d } = await get(`/v1/decisions/${seeded.id}`, auditor);
+    expect(d.post.body).toHaveLength(disguised.length);
+    for (const shown of [d.post.body, d.reviews[0].note]) {
+      expect(shown).not.toMatch(/555|\uff15\uff15\uff15|exam|ex\u0430mple/);
+    }
+    const audit = await get('/v1/audit-events?forum_id=chronic-pain&type=reviewed', auditor);
+    const event = audit.body.items.find((e: JsonBody) => e.payload.decision_id === seeded.id);
+    expect(event.payload.note).toHaveLength(note.length);
+    expect(event.payload.note).not.toMatch(/555|example/);
+    const trail = d.audit_trail.find((e: JsonBody) => e.type === 'reviewed');
+    expect(trail.payload.note).not.toMatch(/555|example/);
+    const exported = await h.app.request('/v1/audit-events/export?forum_id=chronic-pain&type=reviewed', { headers: auditor });
+    const text = await exported.text();
+    expect(text).toContain('Removed: she posted');
+    expect(text).not.toMatch(/0412 555 019|jane\.doe@example/);
+    // Moderators read what was written; the hashes an auditor checks are never masked.
+    const { body: m } = await get(`/v1/decisions/${seeded.id}`, moderator);
+    expect(m.reviews[0].note).toBe(note);
+    expect(m.post.body).toBe(disguised);
+    expect(event.hash).toBe((await get('/v1/audit-events?forum_id=chronic-pain&type=reviewed', moderator)).body.items[0].hash);
+  });
+
   it('is 404 for another forum and for an unknown id, 400 for a malformed one', async () => {
     const other = await seedDecision(h.ctx, { forumId: 'other-forum' });
     expect((await get(`/v1/decisions/${other.id}`, moderator)).status).toBe(404);
