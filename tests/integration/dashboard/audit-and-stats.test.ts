@@ -45,11 +45,46 @@ describe('audit events', () => {
     const res = await h.app.request('/v1/audit-events/export?forum_id=chronic-pain', { headers: moderator });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^application\/x-ndjson/);
-    const lines = (await res.text())
+    const all = (await res.text())
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l) as { seq: number });
+    // The closing line says the export is whole and how many events it holds.
+    const lines = all.slice(0, -1);
+    expect(all.at(-1)).toEqual({ export: 'complete', count: lines.length });
     expect(lines.map((e) => e.seq)).toEqual(lines.map((_, i) => i + 1));
+  });
+
+  it('ends an export cut short with an error line and an aborted body, never the closing line', async () => {
+    const sql = h.ctx.database.sql;
+    // More than one batch (1,000 events), so the export queries again while the client reads.
+    await sql`insert into audit_events (forum_id, seq, type, actor, payload, prev_hash, hash, created_at)
+      select 'bulk-forum', g, 'received', 'test', '{}'::jsonb, 'p', 'h', now() from generate_series(1, 1500) g`;
+    const res = await h.app.request('/v1/audit-events/export?forum_id=bulk-forum', { headers: admin });
+    expect(res.status).toBe(200);
+    const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+    const first = await reader.read();
+    expect(first.done).toBe(false);
+    // The database goes away under the export (here: its table does, for the next batch).
+    await sql`alter table audit_events rename to audit_events_away`;
+    let text = new TextDecoder().decode(first.value);
+    let aborted = false;
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        text += new TextDecoder().decode(value);
+      }
+    } catch {
+      aborted = true;
+    } finally {
+      await sql`alter table audit_events_away rename to audit_events`;
+    }
+    expect(aborted).toBe(true);
+    const lines = text.trim().split('\n');
+    expect(lines.length).toBeLessThan(1502);
+    expect(JSON.parse(lines.at(-1) ?? '{}')).toMatchObject({ error: { code: 'unavailable' } });
+    expect(text).not.toContain('"export":"complete"');
   });
 
   it('verifies the chain, and finds a row tampered with in SQL', async () => {
