@@ -4,7 +4,7 @@ import { describeDatabaseError, isDataError } from '../src/db/database-error.ts'
 import { type DecisionInput, recordDecision } from '../src/decisions/record-decision.ts';
 import { type VerdictData, verdictData } from '../src/decisions/verdict-payload.ts';
 import { JOB_DELIVER } from '../src/jobs/payloads.ts';
-import { applyAuthorStanding } from '../src/members/author-standing.ts';
+import { checkThreadAfter, withAuthorStanding } from './member-remedies.ts';
 
 /**
  * Stores a decision (one transaction with its audit events and pending delivery), then queues
@@ -32,6 +32,7 @@ export async function storeDecision(ctx: AppContext, decided: DecisionInput): Pr
       await ctx.queues.deliver.add(JOB_DELIVER, { deliveryId }, { jobId: deliveryId });
     }
   }
+  await checkThreadAfter(ctx, input, decision);
   if (recorded.created) {
     if (fromLane) ctx.metrics.crisisLane.observe({ stage: 'decided' }, secondsSince(input.job.receivedAt, decision.decidedAt));
     ctx.metrics.decisions.inc({ action: decision.action, urgent: String(decision.urgent) });
@@ -51,22 +52,6 @@ export async function storeDecision(ctx: AppContext, decided: DecisionInput): Pr
     );
   }
   return verdictData(recorded.decision);
-}
-
-/**
- * The one place a member's history touches a verdict: escalation rules in force for the author
- * raise the action (never lower it), for the moderate and the LLM workers alike. The forum's
- * rules come from the 30-second forum cache, so a forum without rules costs no query.
- */
-async function withAuthorStanding(ctx: AppContext, input: DecisionInput): Promise<DecisionInput> {
-  const forum = await ctx.forums.get(input.job.forumId);
-  const { verdict, escalation } = await applyAuthorStanding(ctx.database.db, forum?.remedies, {
-    forumId: input.job.forumId,
-    authorId: input.job.post.author.id,
-    postId: input.job.post.id,
-    verdict: input.verdict,
-  });
-  return escalation ? { ...input, verdict, escalation } : input;
 }
 
 function secondsSince(acceptedAt: string, at: Date): number {

@@ -5,6 +5,7 @@ import { dashboardRoutes } from './dashboard/routes.tsx';
 import type { HttpEnv } from './env.ts';
 import { errorBody } from './error-body.ts';
 import { createErrorHandler } from './error-handler.ts';
+import { threadAlertCallbackSchema } from './member-schemas.ts';
 import { observeRequests } from './middleware/observe-requests.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { auditRoutes } from './routes/audit-events.ts';
@@ -66,6 +67,13 @@ export function createApp(ctx: AppContext) {
     path: 'verdict.updated',
     summary: 'Sent when a moderator overrides a verdict: the new action, the previous one and the review',
     request: { body: { content: { 'application/json': { schema: updatedCallbackSchema } } } },
+    responses: { 200: { description: 'As for verdict.created' } },
+  });
+  app.openAPIRegistry.registerWebhook({
+    method: 'post',
+    path: 'thread.alert',
+    summary: 'Sent once when a thread turns tense (a pile-on on one member, or a high share of flagged posts); see ForumRemedies',
+    request: { body: { content: { 'application/json': { schema: threadAlertCallbackSchema } } } },
     responses: { 200: { description: 'As for verdict.created' } },
   });
 

@@ -1,7 +1,9 @@
 import { z } from '@hono/zod-openapi';
 import { reviewOutcomes } from '../db/schema/index.ts';
 import { escalationRulesSchema } from '../members/escalation.ts';
+import { threadAlertSettingsSchema } from '../members/thread-tension.ts';
 import { actionOrder, policyIds } from '../moderation/types.ts';
+import { reviewQueuePageSchema } from './dashboard-schemas.ts';
 import { escalationSchema } from './schemas.ts';
 
 export const authorParams = z.object({
@@ -16,6 +18,8 @@ export const authorParams = z.object({
 export const remediesParams = z.object({
   forumId: z.string().openapi({ param: { name: 'forumId', in: 'path' }, example: 'chronic-pain' }),
 });
+
+const exampleThreadSettings = { pile_on: { authors: 3, within_minutes: 60 }, flagged_share: { share: 0.4, min_posts: 5 } };
 
 const exampleRule = {
   id: 'hostility-2-in-14d',
@@ -43,8 +47,15 @@ export const remediesSchema = z
       )
       .openapi({ description: 'Escalation rules for disruptive members (none when absent)' })
       .optional(),
+    thread_alerts: z
+      .object({
+        pile_on: z.object({ authors: z.number().int(), within_minutes: z.number().int() }).optional(),
+        flagged_share: z.object({ share: z.number(), min_posts: z.number().int() }).optional(),
+      })
+      .openapi({ description: 'When a thread counts as tense (no thread alerts when absent)' })
+      .optional(),
   })
-  .openapi('ForumRemedies', { example: { escalation_rules: [exampleRule] } });
+  .openapi('ForumRemedies', { example: { escalation_rules: [exampleRule], thread_alerts: exampleThreadSettings } });
 
 export const remediesChangeSchema = z
   .object({
@@ -52,9 +63,82 @@ export const remediesChangeSchema = z
       description:
         'Replaces the rules (null removes them). Each: `flags` flags of `policy` within `within_days` days give the author\'s posts at least `raise_to` (`review` or `hold`) for `for_days` days. `count: "confirmed"` counts only flags a moderator upheld; overridden flags never count; `self_harm` cannot count.',
     }),
+    thread_alerts: threadAlertSettingsSchema.nullable().optional().openapi({
+      description:
+        "Replaces the tense-thread settings (null removes them). `pile_on`: posts by at least `authors` (default 3) different members, flagged for hostility and replying to the same member within `within_minutes` (default 60). `flagged_share`: at least `share` of the thread's posts flagged (crisis posts aside) once it has `min_posts` (default 5).",
+    }),
   })
   .strict()
-  .openapi('ForumRemediesChange', { example: { escalation_rules: [exampleRule] } });
+  .openapi('ForumRemediesChange', { example: { escalation_rules: [exampleRule], thread_alerts: exampleThreadSettings } });
+
+const exampleAlert = {
+  alert_id: '7f4a5b6c-8d9e-4f0a-1b2c-3d4e5f6a7b8c',
+  forum_id: 'chronic-pain',
+  thread_id: 'thread-311',
+  reason: 'pile_on' as const,
+  target_author_id: 'u-42',
+  decision_ids: ['4c1d2e3f-5a6b-4c7d-8e9f-0a1b2c3d4e5f', '5d2e3f4a-6b7c-4d8e-9f0a-1b2c3d4e5f6a', '6e3f4a5b-7c8d-4e9f-0a1b-2c3d4e5f6a7b'],
+  details: { authors: 3, post_ids: ['post-9001', 'post-9003', 'post-9004'], within_minutes: 60 },
+  status: 'open' as const,
+  opened_at: '2026-11-20T21:12:40.000Z',
+  resolved_at: null,
+  resolved_by: null,
+  note: null,
+};
+
+export const threadAlertSchema = z
+  .object({
+    alert_id: z.uuid(),
+    forum_id: z.string(),
+    thread_id: z.string(),
+    reason: z.enum(['pile_on', 'flagged_share']),
+    target_author_id: z.string().nullable().openapi({ description: 'The member a pile-on is aimed at; null for a flagged share' }),
+    decision_ids: z
+      .array(z.uuid())
+      .openapi({ description: 'The decisions the alert stands on; later flagged posts of the thread join it' }),
+    details: z
+      .record(z.string(), z.unknown())
+      .openapi({ description: 'pile_on: authors, post_ids, within_minutes; flagged_share: posts, flagged, share, post_ids' }),
+    status: z.enum(['open', 'resolved']),
+    opened_at: z.iso.datetime(),
+    resolved_at: z.iso.datetime().nullable(),
+    resolved_by: z.string().nullable(),
+    note: z.string().nullable(),
+  })
+  .openapi('ThreadAlert', { example: exampleAlert });
+
+export const threadAlertCallbackSchema = z
+  .object({ type: z.literal('thread.alert'), data: threadAlertSchema })
+  .openapi('ThreadAlertCallback', {
+    description: 'POSTed to the forum callback URL when a thread turns tense: once per thread until a moderator resolves it',
+    example: { type: 'thread.alert', data: exampleAlert },
+  });
+
+export const threadAlertListSchema = z
+  .object({ items: z.array(threadAlertSchema) })
+  .openapi('ThreadAlertList', { example: { items: [exampleAlert] } });
+
+export const threadAlertsQuery = z.object({
+  forum_id: z.string().max(63).optional().openapi({ example: 'chronic-pain' }),
+  status: z.enum(['open', 'resolved']).optional().openapi({ example: 'open' }),
+});
+
+export const threadAlertParams = z.object({
+  id: z.uuid().openapi({ param: { name: 'id', in: 'path' }, example: exampleAlert.alert_id }),
+});
+
+export const resolveThreadAlertSchema = z
+  .object({ note: z.string().max(2000).optional() })
+  .strict()
+  .openapi('ResolveThreadAlert', { example: { note: 'Posted a reminder of the group guidelines and messaged both members.' } });
+
+export const reviewQueueWithThreadsSchema = reviewQueuePageSchema
+  .extend({
+    threads: z.array(threadAlertSchema).openapi({ description: 'Open thread alerts, oldest first, each one item (first page only)' }),
+  })
+  .openapi('ReviewQueueWithThreads', {
+    example: { items: [], next_cursor: null, threads: [exampleAlert] },
+  });
 
 const exampleHistory = {
   forum_id: 'chronic-pain',

@@ -5,6 +5,7 @@ import type { Db } from '../db/client.ts';
 import { forums } from '../db/schema/index.ts';
 import { AppError } from '../errors.ts';
 import { escalationRulesSchema } from './escalation.ts';
+import { threadAlertSettingsSchema } from './thread-tension.ts';
 
 /**
  * A forum's member remedies, kept in `forums.remedies`. Each part is optional; a forum without
@@ -13,6 +14,7 @@ import { escalationRulesSchema } from './escalation.ts';
 export const forumRemediesSchema = z
   .object({
     escalation_rules: escalationRulesSchema.optional(),
+    thread_alerts: threadAlertSettingsSchema.optional(),
   })
   .strict();
 

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, or, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, not, or, sql } from 'drizzle-orm';
 import type { ForumScope } from '../auth/api-keys.ts';
 import type { DbOrTx } from '../db/client.ts';
 import type { Action } from '../db/schema/index.ts';
@@ -12,6 +12,7 @@ import {
   type Page,
   summarise,
 } from '../decisions/list-decisions.ts';
+import { inOpenThreadAlert } from '../members/thread-alerts.ts';
 import type { PolicyId } from '../moderation/types.ts';
 
 export interface QueueItem extends DecisionSummary {
@@ -36,6 +37,11 @@ export async function reviewQueue(
     /** Only decisions that flagged this policy. */
     policy?: PolicyId;
     action?: Action;
+    /**
+     * Leave out decisions that belong to an open thread alert (they are one thread item, see
+     * src/members/thread-alerts.ts); urgent ones always stay.
+     */
+    groupThreads?: boolean;
   },
 ): Promise<Page<QueueItem>> {
   const conditions = [
@@ -43,6 +49,7 @@ export async function reviewQueue(
     awaitingReview(),
     ...filterConditions({ policy: opts.policy, action: opts.action }),
   ];
+  if (opts.groupThreads) conditions.push(or(eq(decisions.urgent, true), not(inOpenThreadAlert(decisions.id))));
   if (!opts.includeClaimed) {
     conditions.push(
       sql`not exists (select 1 from review_claims c where c.decision_id = ${decisions.id} and c.expires_at > now() and c.key_id <> ${opts.keyId})`,

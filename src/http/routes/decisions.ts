@@ -4,6 +4,7 @@ import type { AppContext } from '../../context.ts';
 import { getDecisionDetail, reviewView } from '../../decisions/decision-detail.ts';
 import { listDecisions } from '../../decisions/list-decisions.ts';
 import { JOB_DELIVER } from '../../jobs/payloads.ts';
+import { openThreadAlerts } from '../../members/thread-alerts.ts';
 import { claimDecision, releaseClaim } from '../../reviews/claim-decision.ts';
 import { recordReview } from '../../reviews/record-review.ts';
 import { reviewQueue } from '../../reviews/review-queue.ts';
@@ -15,11 +16,11 @@ import {
   decisionsQuery,
   recordedReviewSchema,
   reviewInputSchema,
-  reviewQueuePageSchema,
   reviewQueueQuery,
 } from '../dashboard-schemas.ts';
 import type { HttpEnv } from '../env.ts';
 import { conflictError, json, keyed, keyedErrors, keyOf, reviewerOf } from '../keyed-route.ts';
+import { reviewQueueWithThreadsSchema } from '../member-schemas.ts';
 
 /** Decisions, the review queue, claims and reviews: the moderator's side of the dashboard API. */
 export function decisionRoutes(ctx: AppContext) {
@@ -82,11 +83,11 @@ export function decisionRoutes(ctx: AppContext) {
       path: '/v1/review-queue',
       summary: 'Decisions awaiting a moderator: urgent first, then oldest',
       description:
-        'The newest decision of each post that was sent to review, held, or marked urgent, and that no one has reviewed. Decisions another moderator has claimed are left out unless include_claimed=true.',
+        'The newest decision of each post that was sent to review, held, or marked urgent, and that no one has reviewed. Decisions another moderator has claimed are left out unless include_claimed=true. `threads` lists open thread alerts (a pile-on, or a high share of flagged posts) on the first page: each tense thread is one item, and its decisions (other than urgent ones) are not listed again in `items`.',
       tags: ['reviews'],
       ...readers,
       request: { query: reviewQueueQuery },
-      responses: { 200: { description: 'A page of the queue', ...json(reviewQueuePageSchema) }, ...keyedErrors },
+      responses: { 200: { description: 'A page of the queue', ...json(reviewQueueWithThreadsSchema) }, ...keyedErrors },
     }),
     async (c) => {
       const q = c.req.valid('query');
@@ -97,8 +98,11 @@ export function decisionRoutes(ctx: AppContext) {
         includeClaimed: q.include_claimed ?? false,
         limit: q.limit,
         cursor: q.cursor,
+        groupThreads: true,
       });
-      return c.json(page, 200);
+      // A tense thread is one item, on the first page only (the alerts are few and not paged).
+      const threads = q.cursor ? [] : await openThreadAlerts(ctx.database.db, scopeOf(key), q.forum_id);
+      return c.json({ ...page, threads }, 200);
     },
   );
 

@@ -6,9 +6,21 @@ import { AppError } from '../../errors.ts';
 import { getForum } from '../../forums/forums.ts';
 import { authorHistory } from '../../members/author-history.ts';
 import { remediesOf, updateRemedies } from '../../members/forum-remedies.ts';
+import { listThreadAlerts, resolveThreadAlert } from '../../members/thread-alerts.ts';
 import type { HttpEnv } from '../env.ts';
-import { json, keyed, keyedErrors, keyOf } from '../keyed-route.ts';
-import { authorHistorySchema, authorParams, remediesChangeSchema, remediesParams, remediesSchema } from '../member-schemas.ts';
+import { conflictError, json, keyed, keyedErrors, keyOf } from '../keyed-route.ts';
+import {
+  authorHistorySchema,
+  authorParams,
+  remediesChangeSchema,
+  remediesParams,
+  remediesSchema,
+  resolveThreadAlertSchema,
+  threadAlertListSchema,
+  threadAlertParams,
+  threadAlertSchema,
+  threadAlertsQuery,
+} from '../member-schemas.ts';
 
 /** Members and remedies: an author's history and standing, and a forum's remedy settings. */
 export function memberRoutes(ctx: AppContext) {
@@ -38,7 +50,7 @@ export function memberRoutes(ctx: AppContext) {
     createRoute({
       method: 'get',
       path: '/v1/forums/{forumId}/remedies',
-      summary: "A forum's member remedies: escalation rules",
+      summary: "A forum's member remedies: escalation rules and tense-thread settings",
       tags: ['members'],
       ...moderators,
       request: { params: remediesParams },
@@ -72,6 +84,48 @@ export function memberRoutes(ctx: AppContext) {
       });
       ctx.forums.invalidate(forumId);
       return c.json(updated, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/thread-alerts',
+      summary: 'Thread alerts (pile-ons and threads with a high share of flagged posts), newest first',
+      tags: ['members'],
+      ...moderators,
+      request: { query: threadAlertsQuery },
+      responses: { 200: { description: 'Up to 100 alerts', ...json(threadAlertListSchema) }, ...keyedErrors },
+    }),
+    async (c) => {
+      const q = c.req.valid('query');
+      const items = await listThreadAlerts(ctx.database.db, scopeOf(keyOf(c.get('apiKey'))), { forumId: q.forum_id, status: q.status });
+      return c.json({ items }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/thread-alerts/{id}/resolve',
+      summary: 'Close a thread alert once a moderator has stepped in',
+      description: "Audited. The thread's posts decided before now no longer count toward a new alert; 409 when it was already resolved.",
+      tags: ['members'],
+      ...moderators,
+      request: { params: threadAlertParams, body: { required: false, ...json(resolveThreadAlertSchema) } },
+      responses: { 200: { description: 'The resolved alert', ...json(threadAlertSchema) }, ...keyedErrors, ...conflictError },
+    }),
+    async (c) => {
+      const key = keyOf(c.get('apiKey'));
+      const body = c.req.valid('json') ?? {};
+      const resolved = await resolveThreadAlert(
+        ctx.database.db,
+        scopeOf(key),
+        c.req.valid('param').id,
+        { actor: `key:${key.id}`, label: key.name ?? key.keyPrefix },
+        body.note,
+      );
+      return c.json(resolved, 200);
     },
   );
 

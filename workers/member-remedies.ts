@@ -1,0 +1,45 @@
+import type { AppContext } from '../src/context.ts';
+import type { Decision } from '../src/db/schema/index.ts';
+import type { DecisionInput } from '../src/decisions/record-decision.ts';
+import { JOB_DELIVER } from '../src/jobs/payloads.ts';
+import { applyAuthorStanding } from '../src/members/author-standing.ts';
+import { remediesOf } from '../src/members/forum-remedies.ts';
+import { canRaiseTension, checkThread } from '../src/members/thread-alerts.ts';
+
+// The member remedies' two touch points with the decision path, kept apart from storing it.
+// Both read the forum's settings from the 30-second forum cache, so a forum without them
+// costs no query.
+
+/**
+ * Before storing: escalation rules in force for the author raise the action (never lower it),
+ * for the moderate and the LLM workers alike.
+ */
+export async function withAuthorStanding(ctx: AppContext, input: DecisionInput): Promise<DecisionInput> {
+  const forum = await ctx.forums.get(input.job.forumId);
+  const { verdict, escalation } = await applyAuthorStanding(ctx.database.db, forum?.remedies, {
+    forumId: input.job.forumId,
+    authorId: input.job.post.author.id,
+    postId: input.job.post.id,
+    verdict: input.verdict,
+  });
+  return escalation ? { ...input, verdict, escalation } : input;
+}
+
+/**
+ * After storing: a flagged post in a thread may make the thread tense; an alert opened then
+ * has its `thread.alert` callback queued. Run on retries too (it is idempotent: an open alert
+ * only gains the decision), so a job that died after storing still checks the thread.
+ */
+export async function checkThreadAfter(ctx: AppContext, input: DecisionInput, decision: Decision): Promise<void> {
+  const threadId = input.job.post.thread_id;
+  if (!threadId || !canRaiseTension(decision)) return;
+  const settings = remediesOf((await ctx.forums.get(decision.forumId))?.remedies).thread_alerts;
+  if (!settings) return;
+  const opened = await checkThread(ctx.database.db, settings, decision, threadId);
+  if (opened?.deliveryId) {
+    await ctx.queues.deliver.add(JOB_DELIVER, { deliveryId: opened.deliveryId }, { jobId: opened.deliveryId });
+  }
+  if (opened) {
+    ctx.log.info({ forum_id: decision.forumId, alert_id: opened.alert.id, reason: opened.alert.reason }, 'thread alert opened');
+  }
+}
