@@ -70,7 +70,7 @@ describe('a post from ingest to a signed verdict callback', () => {
     });
     expect(byKey).toMatchObject({ post_id: post.id, action: 'allow', urgent: false });
 
-    const signed = await h.app.request(path, { headers: forumHeaders(h.forum.ingest_secret, '') });
+    const signed = await h.app.request(path, { headers: forumHeaders(h.forum.ingest_secret, path) });
     expect(signed.status).toBe(200);
 
     const none = await h.app.request(path);
@@ -78,8 +78,14 @@ describe('a post from ingest to a signed verdict callback', () => {
     expect(await none.json()).toMatchObject({ error: { code: 'unauthorized', request_id: expect.any(String) } });
     const wrongKey = await h.app.request(path, { headers: { authorization: 'Bearer hk_not-a-real-key' } });
     expect(wrongKey.status).toBe(401);
-    const wrongSig = await h.app.request(path, { headers: forumHeaders(h.forum.callback_secret, '') });
+    const wrongSig = await h.app.request(path, { headers: forumHeaders(h.forum.callback_secret, path) });
     expect(wrongSig.status).toBe(401);
+    // The signature covers the path: the forum's poll for another post, or one over the empty
+    // body, cannot be replayed against this post.
+    const another = `/v1/forums/chronic-pain/posts/${post.id}-other/verdict`;
+    const replayed = await h.app.request(path, { headers: forumHeaders(h.forum.ingest_secret, another) });
+    expect(replayed.status).toBe(401);
+    expect((await h.app.request(path, { headers: forumHeaders(h.forum.ingest_secret, '') })).status).toBe(401);
   });
 
   it('answers 200 with the verdict when ?wait lets it finish in time', async () => {

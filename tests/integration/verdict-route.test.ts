@@ -19,7 +19,7 @@ afterAll(() => h.close());
 async function verdictBoth(postId: string): Promise<{ byKey: JsonBody; bySignature: JsonBody }> {
   const path = `/v1/forums/chronic-pain/posts/${postId}/verdict`;
   const byKey = await callApi(h.app, 'GET', path, admin);
-  const bySignature = await callApi(h.app, 'GET', path, forumHeaders(h.forum.ingest_secret, ''));
+  const bySignature = await callApi(h.app, 'GET', path, forumHeaders(h.forum.ingest_secret, path));
   expect(byKey.status).toBe(200);
   expect(bySignature.status).toBe(200);
   return { byKey: byKey.body, bySignature: bySignature.body };

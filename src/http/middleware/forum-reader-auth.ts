@@ -8,8 +8,9 @@ import type { HttpEnv } from '../env.ts';
 
 /**
  * Lets through an API key that may see the forum, or a request the forum itself signed with
- * its ingest secret (Standard Webhooks over the empty body), so a forum can poll for verdicts
- * with the secret it already holds.
+ * its ingest secret (Standard Webhooks with the request path, e.g.
+ * `/v1/forums/chronic-pain/posts/post-1/verdict`, as the signed body), so a forum can poll for
+ * verdicts with the secret it already holds.
  */
 export function forumReaderAuth(ctx: AppContext): MiddlewareHandler<HttpEnv> {
   return async function authenticateReader(c, next) {
@@ -38,10 +39,12 @@ export function forumReaderAuth(ctx: AppContext): MiddlewareHandler<HttpEnv> {
       throw new AppError('unavailable', 'forum lookup failed; retry later', { cause: err });
     });
     if (!forum) throw new AppError('forum_not_found', `forum ${forumId} does not exist`);
+    // The signed content is the request's path, as sent: a signature for one post's verdict
+    // cannot be replayed against another post's (nor another forum's) within its 5 minutes.
     const failure = verify(
       forum.ingestSecret,
       { id: c.req.header('webhook-id'), timestamp: c.req.header('webhook-timestamp'), signature },
-      '',
+      new URL(c.req.url).pathname,
     );
     if (failure) throw new AppError('invalid_signature', `forum signature rejected: ${failure.replaceAll('_', ' ')}`);
     return next();
