@@ -1,13 +1,13 @@
 import { Command } from 'commander';
 import { AppError } from '../errors.ts';
 import { getForum } from '../forums/forums.ts';
-import { remediesOf, updateRemedies } from '../members/forum-remedies.ts';
+import { type ForumRemedies, remediesOf, updateRemedies } from '../members/forum-remedies.ts';
 import type { Cli } from './cli-io.ts';
 import { withDatabase } from './database.ts';
 import { print } from './output.ts';
 
 /** Each remedy setting's flag, so a refusal names the flag the user typed. */
-const FLAGS: Record<string, string> = { escalation_rules: '--escalation-rules' };
+const FLAGS: Record<string, string> = { escalation_rules: '--escalation-rules', thread_alerts: '--thread-alerts' };
 
 export function remediesCommand(cli: Cli): Command {
   const remedies = new Command('remedies').description("a forum's member remedies: escalation rules for disruptive members");
@@ -27,16 +27,19 @@ export function remediesCommand(cli: Cli): Command {
     .command('set')
     .requiredOption('--forum <id>', 'forum id')
     .option('--escalation-rules <json|off>', 'replace the escalation rules (a JSON array), or off to remove them')
+    .option('--thread-alerts <json|off>', 'when a thread counts as tense, e.g. {"pile_on":{"authors":3,"within_minutes":60}}, or off')
     .option('--json', 'print JSON')
     .description("change a forum's member remedies (audited; workers apply it within 30 seconds)")
     .addHelpText(
       'after',
       `\nExample (2 hostility flags within 14 days: the author's posts go to review for 7 days):\n  npx hearth remedies set --forum chronic-pain --escalation-rules '[{"id":"hostility-2-in-14d","policy":"hostility","flags":2,"within_days":14,"raise_to":"review","for_days":7}]'`,
     )
-    .action(async (opts: { forum: string; escalationRules?: string; json?: boolean }) => {
+    .action(async (opts: { forum: string; escalationRules?: string; threadAlerts?: string; json?: boolean }) => {
       const change: Record<string, unknown> = {};
       if (opts.escalationRules !== undefined) change.escalation_rules = jsonOrOff('--escalation-rules', opts.escalationRules);
-      if (Object.keys(change).length === 0) throw new AppError('validation_failed', 'nothing to change: give --escalation-rules');
+      if (opts.threadAlerts !== undefined) change.thread_alerts = jsonOrOff('--thread-alerts', opts.threadAlerts);
+      if (Object.keys(change).length === 0)
+        throw new AppError('validation_failed', 'nothing to change: give --escalation-rules or --thread-alerts');
       const updated = await withDatabase(cli, ({ db }) => updateRemedies(db, opts.forum, change, { actor: 'cli' })).catch(namingFlags);
       printRemedies(cli, updated, Boolean(opts.json));
     });
@@ -44,11 +47,22 @@ export function remediesCommand(cli: Cli): Command {
   return remedies;
 }
 
-function printRemedies(cli: Cli, remedies: Record<string, unknown>, json: boolean): void {
+function printRemedies(cli: Cli, remedies: ForumRemedies, json: boolean): void {
   if (json) {
     print(cli.stdout, remedies, true);
     return;
   }
+  const { pile_on: pileOn, flagged_share: share } = remedies.thread_alerts ?? {};
+  cli.stdout.write(
+    `thread alerts: ${
+      [
+        pileOn ? `pile-on (${pileOn.authors} members hostile to one member within ${pileOn.within_minutes} minutes)` : '',
+        share ? `flagged share ${share.share} (from ${share.min_posts} posts)` : '',
+      ]
+        .filter(Boolean)
+        .join('; ') || 'off'
+    }\n`,
+  );
   const rules = (remedies.escalation_rules ?? []) as Array<Record<string, unknown>>;
   if (rules.length === 0) cli.stdout.write('escalation rules: none\n');
   for (const r of rules) {

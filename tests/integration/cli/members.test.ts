@@ -43,9 +43,18 @@ describe('hearth remedies and authors', () => {
     expect(JSON.parse((await hearth('remedies', 'show', '--forum', 'chronic-pain', '--json')).stdout).escalation_rules).toHaveLength(1);
 
     await hearth('remedies', 'set', '--forum', 'chronic-pain', '--escalation-rules', 'off');
-    expect((await hearth('remedies', 'show', '--forum', 'chronic-pain')).stdout).toBe('escalation rules: none\n');
+    expect((await hearth('remedies', 'show', '--forum', 'chronic-pain')).stdout).toBe('thread alerts: off\nescalation rules: none\n');
     const audit = await hearth('audit', 'list', '--forum', 'chronic-pain', '--json');
     expect(audit.stdout.split('\n').filter((l) => l.includes('remedies.escalation_rules'))).toHaveLength(2);
+  });
+
+  it('sets tense-thread settings, refusing bad ones with the flag named', async () => {
+    const bad = await run(['remedies', 'set', '--forum', 'chronic-pain', '--thread-alerts', '{"pile_on":{"authors":1}}'], { env });
+    expect(bad.stderr).toMatch(/--thread-alerts pile_on\.authors/);
+    await hearth('remedies', 'set', '--forum', 'chronic-pain', '--thread-alerts', '{"pile_on":{},"flagged_share":{"share":0.4}}');
+    expect((await hearth('remedies', 'show', '--forum', 'chronic-pain')).stdout).toContain(
+      'thread alerts: pile-on (3 members hostile to one member within 60 minutes); flagged share 0.4 (from 5 posts)',
+    );
   });
 
   it('answers an unknown author with a clear refusal', async () => {
