@@ -1,9 +1,10 @@
 import { boolean, index, integer, jsonb, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
 import type { EscalationRecord } from '../../members/escalation.ts';
+import type { DecisionRemedy } from '../../members/remedy.ts';
 import type { PolicyResult } from '../../moderation/types.ts';
 import { revisions } from './posts.ts';
 
-export const actions = ['allow', 'review', 'hold', 'remove'] as const;
+export const actions = ['allow', 'review', 'redact', 'hold', 'remove'] as const;
 export type Action = (typeof actions)[number];
 /** The queue ingest sent the post to: `urgent` is the crisis lane. */
 export const decisionLanes = ['ordinary', 'urgent'] as const;
@@ -35,6 +36,12 @@ export const decisions = pgTable(
     authorId: text('author_id'),
     /** The author's standing when decided: the escalation rule in force and whether it raised the action. */
     escalation: jsonb('escalation').$type<EscalationRecord>(),
+    /**
+     * What the forum can show or send the member (see src/members): the post with someone
+     * else's personal data masked, the explanation for the author, the reply suggested to a
+     * member in crisis. `redacted_body` is post text: retention and erasure remove it.
+     */
+    remedy: jsonb('remedy').$type<DecisionRemedy>(),
   },
   (t) => [
     unique('decisions_revision_policy_set_uq').on(t.revisionId, t.policySetVersion),
