@@ -84,7 +84,7 @@ export async function createContext(config: Config, options: ContextOptions = {}
     database,
     redis,
     queues,
-    forums: new ForumCache(database.db),
+    forums: new ForumCache(database.db, { ttlMs: config.ingest.forumCacheTtlMs, staleMs: config.ingest.forumStaleMs }),
     policies,
     get policySet() {
       return policies.current().policySet;

@@ -57,6 +57,9 @@ export interface Config {
     webhookIdTtlSeconds: number;
     /** Send a post that may be a crisis to its own lane (off: one queue for every post). */
     crisisLane: boolean;
+    /** Forum records: served from memory this long; while PostgreSQL is down, the last known one for `forumStaleMs`. */
+    forumCacheTtlMs: number;
+    forumStaleMs: number;
   };
   dbPoolSize: number;
   shutdownTimeoutMs: number;
@@ -70,6 +73,18 @@ export interface Config {
   purgeIntervalMs: number;
   /** How often workers look for a newly published policy set. */
   policyRefreshMs: number;
+  audit: {
+    /**
+     * The secret behind the chain's HMAC and the checkpoints' Ed25519 signature. Unset: the
+     * chain is plain SHA-256 (tamper-evident only to someone who cannot recompute it) and no
+     * checkpoints are sent.
+     */
+    key?: string;
+    /** A forum gets a signed checkpoint of its chain head at most this often. */
+    checkpointIntervalMs: number;
+    /** How often the sealers look for events nobody nudged them about. */
+    sealIntervalMs: number;
+  };
 }
 
 export function configFromEnv(env: Env): Config {
@@ -108,13 +123,22 @@ export function configFromEnv(env: Env): Config {
       stalledIntervalMs: 30_000,
       metricsPort: env.HEARTH_WORKER_METRICS_PORT,
     },
-    ingest: { maxBodyBytes: 64 * 1024, queueTimeoutMs: 800, webhookIdTtlSeconds: 3 * 24 * 3600, crisisLane: env.HEARTH_CRISIS_LANE },
+    ingest: {
+      maxBodyBytes: 64 * 1024,
+      queueTimeoutMs: 800,
+      webhookIdTtlSeconds: 3 * 24 * 3600,
+      crisisLane: env.HEARTH_CRISIS_LANE,
+      forumCacheTtlMs: 30_000,
+      // An hour covers a database upgrade or failover; past it, ingest answers 503 until it is back.
+      forumStaleMs: 3_600_000,
+    },
     dbPoolSize: env.HEARTH_DB_POOL_SIZE,
     shutdownTimeoutMs: env.HEARTH_SHUTDOWN_TIMEOUT_MS,
     sweepIntervalMs: 60_000,
     review: { claimMs: 5 * 60_000 },
     purgeIntervalMs: 3_600_000,
     policyRefreshMs: 5_000,
+    audit: { key: env.HEARTH_AUDIT_KEY, checkpointIntervalMs: env.HEARTH_AUDIT_CHECKPOINT_SECONDS * 1000, sealIntervalMs: 1_000 },
   };
 }
 
