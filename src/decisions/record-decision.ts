@@ -1,4 +1,4 @@
-import { and, eq, max, sql } from 'drizzle-orm';
+import { and, asc, eq, max, sql } from 'drizzle-orm';
 import { appendAuditEvent } from '../audit/audit-log.ts';
 import type { Db, Tx } from '../db/client.ts';
 import { type Decision, decisions, deliveries, forums, posts, type Revision, revisions } from '../db/schema/index.ts';
@@ -34,8 +34,9 @@ export interface RecordedDecision {
 
 /**
  * Stores the revision, the decision, their audit events and the pending delivery in one
- * transaction. At-least-once job processing can call this twice for one revision; the unique
- * key on (revision, policy set version) makes the second call a read of the first result.
+ * transaction. At-least-once job processing can call this twice for one revision; the second
+ * call (under any policy set) is a read of the first result, and the unique key on (revision,
+ * policy set version) settles two racing first calls.
  */
 export async function recordDecision(db: Db, input: DecisionInput): Promise<RecordedDecision> {
   return db.transaction(async (tx) => {
@@ -43,6 +44,17 @@ export async function recordDecision(db: Db, input: DecisionInput): Promise<Reco
     // Serialises concurrent revisions of one post so revision numbers stay gap-free.
     await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`post:${job.forumId}:${job.post.id}`}, 0))`);
     const revision = await findOrInsertRevision(tx, job);
+    // A revision is decided once, by the policy set in force when it first arrived. The same
+    // post sent again after its job was trimmed and a new set was published would otherwise get
+    // a second decision and a second verdict.created with a new webhook-id, which could undo a
+    // moderator's override of the first. Re-deciding old posts under a new set is `hearth replay`.
+    const [first] = await tx
+      .select({ policySetVersion: decisions.policySetVersion })
+      .from(decisions)
+      .where(eq(decisions.revisionId, revision.id))
+      .orderBy(asc(decisions.decidedAt))
+      .limit(1);
+    if (first) return existingDecision(tx, revision.id, first.policySetVersion);
     const [inserted] = await tx
       .insert(decisions)
       .values({

@@ -1,9 +1,11 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decisions, deliveries, revisions } from '../../src/db/schema/index.ts';
+import { decisions, deliveries, policySets, revisions } from '../../src/db/schema/index.ts';
+import { policySetVersion, readPolicyFiles } from '../../src/policies/loader.ts';
 import { createModerateProcessor } from '../../workers/moderate.ts';
 import { type Harness, samplePost, startHarness } from '../support/harness.ts';
 import { queuesDrained } from '../support/queues.ts';
+import { keyFor } from '../support/seed.ts';
 
 describe('exactly one decision and callback per revision', () => {
   let h: Harness;
@@ -53,6 +55,42 @@ describe('exactly one decision and callback per revision', () => {
     await flush();
     expect(bodies().filter((d) => d.post_id === post.id)).toHaveLength(1);
     expect(await h.ctx.database.db.select().from(decisions).where(eq(decisions.postId, post.id))).toHaveLength(1);
+  });
+
+  it('a re-send after the job was trimmed and a new policy set published keeps the first decision and the moderator’s override', async () => {
+    const post = samplePost('Honestly you are all useless, nobody here knows anything.');
+    const first = (await (await h.submit(post, { query: '?wait=10000' })).json()) as { decision_id: string; policy_set_version: string };
+    const { headers } = await keyFor(h.ctx, 'moderator', ['chronic-pain']);
+    const review = await h.app.request(`/v1/decisions/${first.decision_id}/reviews`, {
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'application/json' },
+      body: JSON.stringify({ outcome: 'override', action: 'allow', labels: [], note: 'Venting, not aimed at anyone.' }),
+    });
+    expect(review.status).toBeLessThan(300);
+
+    // The completed job is trimmed, then a new policy set is published and taken up.
+    const [rev] = await h.ctx.database.db.select().from(revisions).where(eq(revisions.postId, post.id));
+    await (await h.ctx.queues.moderate.getJob(rev?.submissionId ?? ''))?.remove();
+    const files = await readPolicyFiles();
+    const [name] = [...files.keys()].filter((f) => f.endsWith('.yaml'));
+    files.set(name ?? 'hostility.yaml', `${files.get(name ?? 'hostility.yaml')}\n# republished\n`);
+    await h.ctx.database.db
+      .insert(policySets)
+      .values({ version: policySetVersion(files), files: Object.fromEntries(files), author: 'test', examplesPassed: 0 });
+    expect(await h.ctx.policies.refresh(h.ctx.database.db)).toBe(true);
+    expect(h.ctx.policies.current().policySet.version).not.toBe(first.policy_set_version);
+
+    const again = await h.submit(post, { query: '?wait=10000' });
+    expect(again.status).toBe(200);
+    expect(((await again.json()) as { decision_id: string }).decision_id).toBe(first.decision_id);
+    await flush();
+    expect(await h.ctx.database.db.select().from(decisions).where(eq(decisions.postId, post.id))).toHaveLength(1);
+    const created = h.receiver.calls
+      .map((c) => JSON.parse(c.body))
+      .filter((b) => b.type === 'verdict.created' && b.data.post_id === post.id);
+    expect(created).toHaveLength(1);
+    const inForce = await h.app.request(`/v1/forums/chronic-pain/posts/${post.id}/verdict`, { headers });
+    expect(((await inForce.json()) as { action: string }).action).toBe('allow');
   });
 
   it('the same job processed twice at once stores one decision and one delivery', async () => {
