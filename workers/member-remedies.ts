@@ -4,6 +4,7 @@ import type { DecisionInput } from '../src/decisions/record-decision.ts';
 import { JOB_DELIVER } from '../src/jobs/payloads.ts';
 import { applyAuthorStanding } from '../src/members/author-standing.ts';
 import { remediesOf } from '../src/members/forum-remedies.ts';
+import { redactVerdict } from '../src/members/redaction.ts';
 import { canRaiseTension, checkThread } from '../src/members/thread-alerts.ts';
 
 // The member remedies' two touch points with the decision path, kept apart from storing it.
@@ -11,18 +12,25 @@ import { canRaiseTension, checkThread } from '../src/members/thread-alerts.ts';
 // costs no query.
 
 /**
- * Before storing: escalation rules in force for the author raise the action (never lower it),
- * for the moderate and the LLM workers alike.
+ * Before storing, for the moderate and the LLM workers alike: a post whose only problem is
+ * someone else's personal data becomes `redact` with the masked body, when the forum chose
+ * it; then escalation rules in force for the author raise the action (never lower it), so a
+ * disruptive member's redactable post can still be held.
  */
-export async function withAuthorStanding(ctx: AppContext, input: DecisionInput): Promise<DecisionInput> {
+export async function withMemberRemedies(ctx: AppContext, input: DecisionInput): Promise<DecisionInput> {
   const forum = await ctx.forums.get(input.job.forumId);
-  const { verdict, escalation } = await applyAuthorStanding(ctx.database.db, forum?.remedies, {
+  const remedies = remediesOf(forum?.remedies);
+  const redacted = redactVerdict(input.verdict, input.job.post, remedies.redaction);
+  const { verdict, escalation } = await applyAuthorStanding(ctx.database.db, remedies, {
     forumId: input.job.forumId,
     authorId: input.job.post.author.id,
     postId: input.job.post.id,
-    verdict: input.verdict,
+    verdict: redacted?.verdict ?? input.verdict,
   });
-  return escalation ? { ...input, verdict, escalation } : input;
+  // The masked body is only for a post the forum may publish: a rule that raised it to hold keeps it hidden.
+  const remedy = redacted && verdict.action === 'redact' ? redacted.remedy : undefined;
+  if (!escalation && !remedy) return redacted ? { ...input, verdict } : input;
+  return { ...input, verdict, ...(escalation ? { escalation } : {}), ...(remedy ? { remedy } : {}) };
 }
 
 /**

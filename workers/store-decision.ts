@@ -4,7 +4,7 @@ import { describeDatabaseError, isDataError } from '../src/db/database-error.ts'
 import { type DecisionInput, recordDecision } from '../src/decisions/record-decision.ts';
 import { type VerdictData, verdictData } from '../src/decisions/verdict-payload.ts';
 import { JOB_DELIVER } from '../src/jobs/payloads.ts';
-import { checkThreadAfter, withAuthorStanding } from './member-remedies.ts';
+import { checkThreadAfter, withMemberRemedies } from './member-remedies.ts';
 
 /**
  * Stores a decision (one transaction with its audit events and pending delivery), then queues
@@ -12,7 +12,7 @@ import { checkThreadAfter, withAuthorStanding } from './member-remedies.ts';
  * finds the stored decision and only makes sure its deliveries are queued.
  */
 export async function storeDecision(ctx: AppContext, decided: DecisionInput): Promise<VerdictData> {
-  const input = await withAuthorStanding(ctx, decided);
+  const input = await withMemberRemedies(ctx, decided);
   const recorded = await recordDecision(ctx.database.db, input).catch((err: unknown) => {
     // Rethrown without the query's parameters, which hold the post text.
     const { code, message } = describeDatabaseError(err);

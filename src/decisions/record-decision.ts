@@ -7,7 +7,8 @@ import { discourseActionFor } from '../engines/discourse-actions.ts';
 import { integrationsSchema } from '../engines/engine.ts';
 import type { ModerateJob } from '../jobs/payloads.ts';
 import type { EscalationRecord } from '../members/escalation.ts';
-import { escalationAudit } from '../members/escalation-view.ts';
+import { escalationAudit, remedyAudit } from '../members/escalation-view.ts';
+import type { DecisionRemedy } from '../members/remedy.ts';
 import type { Verdict } from '../moderation/types.ts';
 import { verdictData } from './verdict-payload.ts';
 
@@ -22,6 +23,8 @@ export interface DecisionInput {
   llm?: { status: string; reason?: string; model: string; prompt_version: string } & Record<string, unknown>;
   /** The author's standing when decided (see src/members/author-standing.ts), when a rule was in force. */
   escalation?: EscalationRecord | null;
+  /** The post with someone else's data masked, the author message, a suggested crisis reply (see src/members). */
+  remedy?: DecisionRemedy | null;
 }
 
 export interface RecordedDecision {
@@ -73,6 +76,7 @@ export async function recordDecision(db: Db, input: DecisionInput): Promise<Reco
         lane: job.lane ?? 'ordinary',
         authorId: job.post.author.id,
         escalation: input.escalation ?? null,
+        remedy: input.remedy ?? null,
       })
       .onConflictDoNothing({ target: [decisions.revisionId, decisions.policySetVersion] })
       .returning();
@@ -120,6 +124,7 @@ export async function recordDecision(db: Db, input: DecisionInput): Promise<Reco
             }
           : {}),
         ...(input.escalation ? { escalation: escalationAudit(input.escalation) } : {}),
+        ...(input.remedy ? remedyAudit(input.remedy) : {}),
         delivery_id: deliveryId,
         ...(engineAction ? { discourse_action: engineAction.action, discourse_delivery_id: engineDeliveryId } : {}),
       },

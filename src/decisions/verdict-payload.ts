@@ -1,5 +1,6 @@
 import type { Decision } from '../db/schema/index.ts';
 import type { EscalationRecord } from '../members/escalation.ts';
+import type { Redaction } from '../members/remedy.ts';
 import type { ModerationAction, PolicyResult } from '../moderation/types.ts';
 
 /** The verdict as forums see it: in callbacks, in `?wait` answers and from the verdict route. */
@@ -17,6 +18,10 @@ export interface VerdictData {
   language: string | null;
   /** The escalation rule in force for the author, and whether it raised the action; null when none. */
   escalation: EscalationRecord | null;
+  /** The post with someone else's personal data masked, when the action is `redact`; else null. */
+  redacted_body: string | null;
+  /** The spans masked in `redacted_body`, as offsets into the body the forum sent. */
+  redactions: Redaction[];
 }
 
 export function verdictData(d: Decision): VerdictData {
@@ -32,5 +37,7 @@ export function verdictData(d: Decision): VerdictData {
     decided_at: d.decidedAt.toISOString(),
     language: d.language,
     escalation: d.escalation ?? null,
+    redacted_body: d.remedy?.redacted_body ?? null,
+    redactions: d.remedy?.redactions ?? [],
   };
 }

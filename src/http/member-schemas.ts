@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { reviewOutcomes } from '../db/schema/index.ts';
 import { escalationRulesSchema } from '../members/escalation.ts';
+import { redactionSettingsSchema } from '../members/redaction.ts';
 import { threadAlertSettingsSchema } from '../members/thread-tension.ts';
 import { actionOrder, policyIds } from '../moderation/types.ts';
 import { reviewQueuePageSchema } from './dashboard-schemas.ts';
@@ -54,6 +55,10 @@ export const remediesSchema = z
       })
       .openapi({ description: 'When a thread counts as tense (no thread alerts when absent)' })
       .optional(),
+    redaction: z
+      .object({ policies: z.array(z.enum(policyIds)) })
+      .openapi({ description: 'Policies whose flags become `redact` when the only problem is personal data that can be masked' })
+      .optional(),
   })
   .openapi('ForumRemedies', { example: { escalation_rules: [exampleRule], thread_alerts: exampleThreadSettings } });
 
@@ -66,6 +71,10 @@ export const remediesChangeSchema = z
     thread_alerts: threadAlertSettingsSchema.nullable().optional().openapi({
       description:
         "Replaces the tense-thread settings (null removes them). `pile_on`: posts by at least `authors` (default 3) different members, flagged for hostility and replying to the same member within `within_minutes` (default 60). `flagged_share`: at least `share` of the thread's posts flagged (crisis posts aside) once it has `min_posts` (default 5).",
+    }),
+    redaction: redactionSettingsSchema.nullable().optional().openapi({
+      description:
+        '`{"policies": ["privacy_leak"]}`: a post whose only flag is someone else\'s personal data gets `redact` and `redacted_body` instead of being held (never an urgent post); null removes it.',
     }),
   })
   .strict()

@@ -78,6 +78,8 @@ const exampleVerdict = {
   decided_at: '2026-11-20T09:14:03.512Z',
   language: 'en',
   escalation: null,
+  redacted_body: null,
+  redactions: [],
 };
 
 export const verdictSchema = z
@@ -92,6 +94,22 @@ export const verdictSchema = z
     policy_set_version: z.string(),
     decided_at: z.iso.datetime(),
     language: z.string().nullable().openapi({ description: 'Detected language of the post', example: 'en' }),
+    redacted_body: z.string().nullable().openapi({
+      description:
+        "When the action is `redact`: the post as the forum sent it with someone else's personal data replaced (`[phone removed]`, `[email removed]`, `[address removed]`, `[name removed]`), markup kept; null otherwise",
+    }),
+    redactions: z
+      .array(
+        z.object({
+          start: z.number().int(),
+          end: z.number().int(),
+          kind: z.enum(['phone', 'email', 'address', 'name', 'date_of_birth']),
+          replacement: z.string(),
+        }),
+      )
+      .openapi({
+        description: 'The spans replaced in redacted_body, as offsets into the body the forum sent (UTF-16 code units, like evidence)',
+      }),
     escalation: escalationSchema.nullable().openapi({
       description: "The author's escalation rule in force when decided (see GET /v1/forums/{forumId}/authors/{authorId}); null when none",
     }),

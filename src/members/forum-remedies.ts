@@ -5,6 +5,7 @@ import type { Db } from '../db/client.ts';
 import { forums } from '../db/schema/index.ts';
 import { AppError } from '../errors.ts';
 import { escalationRulesSchema } from './escalation.ts';
+import { redactionSettingsSchema } from './redaction.ts';
 import { threadAlertSettingsSchema } from './thread-tension.ts';
 
 /**
@@ -15,6 +16,7 @@ export const forumRemediesSchema = z
   .object({
     escalation_rules: escalationRulesSchema.optional(),
     thread_alerts: threadAlertSettingsSchema.optional(),
+    redaction: redactionSettingsSchema.optional(),
   })
   .strict();
 

@@ -1,7 +1,7 @@
 export const policyIds = ['misinformation', 'unsafe_medical_advice', 'hostility', 'privacy_leak', 'self_harm'] as const;
 export type PolicyId = (typeof policyIds)[number];
 
-export const actionOrder = ['allow', 'review', 'hold', 'remove'] as const;
+export const actionOrder = ['allow', 'review', 'redact', 'hold', 'remove'] as const;
 export type ModerationAction = (typeof actionOrder)[number];
 
 /** A character span of the original post text that drove a flag. */

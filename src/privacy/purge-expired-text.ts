@@ -49,6 +49,11 @@ export async function purgeExpiredText(db: Db, opts: { forumId?: string } = {}):
                 else payload end as payload
               from ${deliveries} where decision_id in (${purgedDecisions})) s
         where v.id = s.id and v.payload is distinct from s.payload`);
+      // A redacted body is the post's text with only the leak masked: it goes with the text.
+      await tx.execute(sql`update ${decisions} set remedy = jsonb_set(remedy, '{redacted_body}', 'null'::jsonb)
+        where id in (${purgedDecisions}) and remedy->>'redacted_body' is not null`);
+      await tx.execute(sql`update ${deliveries} set payload = jsonb_set(payload, '{data,redacted_body}', 'null'::jsonb)
+        where decision_id in (${purgedDecisions}) and payload->'data'->>'redacted_body' is not null`);
       await appendAuditEvent(tx, {
         forumId: forum.id,
         type: 'text_purged',

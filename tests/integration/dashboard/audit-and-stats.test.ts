@@ -207,7 +207,7 @@ describe('GET /v1/stats', () => {
     expect(res.status).toBe(200);
     const s = res.body;
     expect(s.volume).toEqual({ decisions: 4, posts: 4, urgent: 1 });
-    expect(s.actions).toEqual({ allow: 1, review: 2, hold: 1, remove: 0 });
+    expect(s.actions).toEqual({ allow: 1, review: 2, redact: 0, hold: 1, remove: 0 });
     expect(s.flags).toMatchObject({ hostility: 2, self_harm: 1, misinformation: 0 });
     expect(s.review_backlog.count).toBe(1);
     expect(s.review_backlog.oldest_age_seconds).toBeGreaterThanOrEqual(0);
