@@ -7,7 +7,11 @@ import { withDatabase } from './database.ts';
 import { print } from './output.ts';
 
 /** Each remedy setting's flag, so a refusal names the flag the user typed. */
-const FLAGS: Record<string, string> = { escalation_rules: '--escalation-rules', thread_alerts: '--thread-alerts' };
+const FLAGS: Record<string, string> = {
+  escalation_rules: '--escalation-rules',
+  thread_alerts: '--thread-alerts',
+  redaction: '--redact',
+};
 
 export function remediesCommand(cli: Cli): Command {
   const remedies = new Command('remedies').description("a forum's member remedies: escalation rules for disruptive members");
@@ -28,18 +32,20 @@ export function remediesCommand(cli: Cli): Command {
     .requiredOption('--forum <id>', 'forum id')
     .option('--escalation-rules <json|off>', 'replace the escalation rules (a JSON array), or off to remove them')
     .option('--thread-alerts <json|off>', 'when a thread counts as tense, e.g. {"pile_on":{"authors":3,"within_minutes":60}}, or off')
+    .option('--redact <policies|off>', 'redact instead of holding when these policies (privacy_leak) are the only problem, or off')
     .option('--json', 'print JSON')
     .description("change a forum's member remedies (audited; workers apply it within 30 seconds)")
     .addHelpText(
       'after',
       `\nExample (2 hostility flags within 14 days: the author's posts go to review for 7 days):\n  npx hearth remedies set --forum chronic-pain --escalation-rules '[{"id":"hostility-2-in-14d","policy":"hostility","flags":2,"within_days":14,"raise_to":"review","for_days":7}]'`,
     )
-    .action(async (opts: { forum: string; escalationRules?: string; threadAlerts?: string; json?: boolean }) => {
+    .action(async (opts: { forum: string; escalationRules?: string; threadAlerts?: string; redact?: string; json?: boolean }) => {
       const change: Record<string, unknown> = {};
       if (opts.escalationRules !== undefined) change.escalation_rules = jsonOrOff('--escalation-rules', opts.escalationRules);
       if (opts.threadAlerts !== undefined) change.thread_alerts = jsonOrOff('--thread-alerts', opts.threadAlerts);
+      if (opts.redact !== undefined) change.redaction = opts.redact === 'off' ? null : { policies: opts.redact.split(',') };
       if (Object.keys(change).length === 0)
-        throw new AppError('validation_failed', 'nothing to change: give --escalation-rules or --thread-alerts');
+        throw new AppError('validation_failed', 'nothing to change: give --escalation-rules, --thread-alerts or --redact');
       const updated = await withDatabase(cli, ({ db }) => updateRemedies(db, opts.forum, change, { actor: 'cli' })).catch(namingFlags);
       printRemedies(cli, updated, Boolean(opts.json));
     });
@@ -52,6 +58,7 @@ function printRemedies(cli: Cli, remedies: ForumRemedies, json: boolean): void {
     print(cli.stdout, remedies, true);
     return;
   }
+  cli.stdout.write(`redaction: ${remedies.redaction ? remedies.redaction.policies.join(', ') : 'off'}\n`);
   const { pile_on: pileOn, flagged_share: share } = remedies.thread_alerts ?? {};
   cli.stdout.write(
     `thread alerts: ${

@@ -43,7 +43,9 @@ describe('hearth remedies and authors', () => {
     expect(JSON.parse((await hearth('remedies', 'show', '--forum', 'chronic-pain', '--json')).stdout).escalation_rules).toHaveLength(1);
 
     await hearth('remedies', 'set', '--forum', 'chronic-pain', '--escalation-rules', 'off');
-    expect((await hearth('remedies', 'show', '--forum', 'chronic-pain')).stdout).toBe('thread alerts: off\nescalation rules: none\n');
+    expect((await hearth('remedies', 'show', '--forum', 'chronic-pain')).stdout).toBe(
+      'redaction: off\nthread alerts: off\nescalation rules: none\n',
+    );
     const audit = await hearth('audit', 'list', '--forum', 'chronic-pain', '--json');
     expect(audit.stdout.split('\n').filter((l) => l.includes('remedies.escalation_rules'))).toHaveLength(2);
   });
@@ -55,6 +57,13 @@ describe('hearth remedies and authors', () => {
     expect((await hearth('remedies', 'show', '--forum', 'chronic-pain')).stdout).toContain(
       'thread alerts: pile-on (3 members hostile to one member within 60 minutes); flagged share 0.4 (from 5 posts)',
     );
+  });
+
+  it('turns redaction on for privacy leaks and refuses it for other policies', async () => {
+    const bad = await run(['remedies', 'set', '--forum', 'chronic-pain', '--redact', 'hostility'], { env });
+    expect(bad.stderr).toMatch(/--redact policies: only privacy_leak/);
+    await hearth('remedies', 'set', '--forum', 'chronic-pain', '--redact', 'privacy_leak');
+    expect((await hearth('remedies', 'show', '--forum', 'chronic-pain')).stdout).toContain('redaction: privacy_leak\n');
   });
 
   it('answers an unknown author with a clear refusal', async () => {
