@@ -1,19 +1,12 @@
 import { type Job, type Processor, Worker } from 'bullmq';
 import type { AppContext } from '../src/context.ts';
 import { cappedExponentialBackoff } from '../src/jobs/backoff.ts';
-import {
-  JOB_PURGE_TEXT,
-  JOB_SWEEP,
-  QUEUE_DELIVER,
-  QUEUE_DELIVER_URGENT,
-  QUEUE_LLM,
-  QUEUE_MODERATE,
-  QUEUE_MODERATE_URGENT,
-} from '../src/jobs/payloads.ts';
+import { QUEUE_DELIVER, QUEUE_DELIVER_URGENT, QUEUE_LLM, QUEUE_MODERATE, QUEUE_MODERATE_URGENT } from '../src/jobs/payloads.ts';
 import { followPublications } from '../src/policies/active-policies.ts';
 import { createDeliverProcessor } from './deliver.ts';
 import { createLlmProcessor } from './llm.ts';
 import { createModerateProcessor } from './moderate.ts';
+import { keepSchedules, upsertSchedules } from './schedules.ts';
 
 export interface RunningWorkers {
   workers: Worker[];
@@ -48,8 +41,7 @@ export async function startWorkers(ctx: AppContext, options: StartWorkersOptions
   }
   if (wanted.includes(QUEUE_DELIVER)) {
     workers.push(new Worker(QUEUE_DELIVER, createDeliverProcessor(ctx), { ...common, concurrency: config.workers.deliverConcurrency }));
-    await ctx.queues.deliver.upsertJobScheduler(JOB_SWEEP, { every: config.sweepIntervalMs }, { name: JOB_SWEEP, data: {} });
-    await ctx.queues.deliver.upsertJobScheduler(JOB_PURGE_TEXT, { every: config.purgeIntervalMs }, { name: JOB_PURGE_TEXT, data: {} });
+    await upsertSchedules(ctx);
   }
   if (wanted.includes('urgent')) {
     // The crisis lane's reserved capacity: workers that take only lane posts and their
@@ -78,6 +70,8 @@ export async function startWorkers(ctx: AppContext, options: StartWorkersOptions
   }
   // Follow `hearth publish` without a restart: look for a newer policy set every few seconds.
   const stopFollowing = followPublications(ctx.policies, ctx.database.db, config.policyRefreshMs, log);
+  // Recreates the schedules (and requeues pending deliveries) should Redis come back empty.
+  const stopKeeping = wanted.includes(QUEUE_DELIVER) ? keepSchedules(ctx) : () => {};
   await Promise.all(workers.map((w) => w.waitUntilReady()));
   log.info({ queues: wanted, prefix: config.queuePrefix }, 'workers started');
 
@@ -85,6 +79,7 @@ export async function startWorkers(ctx: AppContext, options: StartWorkersOptions
     workers,
     async close(timeoutMs = config.shutdownTimeoutMs) {
       stopFollowing();
+      stopKeeping();
       const graceful = Promise.all(workers.map((w) => w.close()));
       const timedOut = await Promise.race([
         graceful.then(() => false),

@@ -65,6 +65,8 @@ export interface Config {
   shutdownTimeoutMs: number;
   /** How often pending deliveries with no live job are re-enqueued. */
   sweepIntervalMs: number;
+  /** How often workers check that Redis still holds the sweep and purge schedules (see workers/schedules.ts). */
+  schedulesCheckMs: number;
   review: {
     /** How long a moderator's claim on a decision keeps others off it. */
     claimMs: number;
@@ -123,6 +125,7 @@ export function configFromEnv(env: Env): Config {
     dbPoolSize: env.HEARTH_DB_POOL_SIZE,
     shutdownTimeoutMs: env.HEARTH_SHUTDOWN_TIMEOUT_MS,
     sweepIntervalMs: 60_000,
+    schedulesCheckMs: 30_000,
     review: { claimMs: 5 * 60_000 },
     purgeIntervalMs: 3_600_000,
     policyRefreshMs: 5_000,
