@@ -440,10 +440,23 @@ function evidenceOfSpans(raw: ReadonlyArray<{ start: number; end: number }>, ori
 
 const QUOTE_MARKS = /["“”«»„]/g;
 /** True when an odd number of quotation marks precede `index` on its line. */
+// Single quotation marks double as apostrophes ("it's", "dogs'"): a mark opens a quotation only
+// after a space or an opening bracket and before a non-space, and closes one only after a
+// non-space and before a space, punctuation or the end.
+const SINGLE_QUOTE_MARK = /(?<open>(?:^|(?<=[\s([{:;,—–-]))['‘](?=\S))|(?<close>(?<=\S)['’](?=$|[\s.,!?;:)\]}—–-]))/g;
+
 function insideQuotes(original: string, index: number): boolean {
   const lineStart = original.lastIndexOf('\n', index - 1) + 1;
   const before = original.slice(lineStart, index);
-  return (before.match(QUOTE_MARKS)?.length ?? 0) % 2 === 1;
+  if ((before.match(QUOTE_MARKS)?.length ?? 0) % 2 === 1) return true;
+  let open = false;
+  // One character past the index, so a mark just before it can see what follows.
+  for (const mark of original.slice(lineStart, index + 1).matchAll(SINGLE_QUOTE_MARK)) {
+    if (mark.index >= before.length) break;
+    if (mark.groups?.open) open = true;
+    else if (open) open = false;
+  }
+  return open;
 }
 
 const HTML_ENTITY = /^&(?:#\d{1,7}|#x[0-9a-f]{1,6}|[a-z][a-z0-9]{1,31});/i;

@@ -30,6 +30,15 @@ describe('hostility needs a human target', () => {
     expect(verdictOf('Dear fibro, you are a pathetic joke and I am done with you.').action).not.toBe('remove');
   });
 
+  it('counts belittling a member’s suffering as hostility, but not the same words reported in single quotes', () => {
+    expect(resultOf('Your little migraine? Come back when you have had a real illness.', 'hostility')?.flagged).toBe(true);
+    expect(resultOf("My worst day is worse than your best, so don't expect sympathy.", 'hostility')?.flagged).toBe(true);
+    const reported = "My aunt said 'try having a real illness' when I told her about my migraines. It stung.";
+    expect(resultOf(reported, 'hostility')?.flagged).toBe(false);
+    // An apostrophe is not a quotation mark: the same words in the writer's own voice still count.
+    expect(resultOf("It's true, your little headache isn't pain. Try having a real illness.", 'hostility')?.flagged).toBe(true);
+  });
+
   it('keeps speaking to the illness across the sentences of its paragraph, not past it or past a named person', () => {
     const laterSentence = "Lupus, you absolute bastard, you are not taking this wedding from me. I will dance at it. I'll beat you yet.";
     expect(resultOf(laterSentence, 'hostility')?.flagged).toBe(false);
