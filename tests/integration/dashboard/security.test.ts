@@ -159,3 +159,33 @@ describe('every API-key route', () => {
     });
   }
 });
+
+describe('a key of forum B on forum B’s own routes', () => {
+  const own: Record<string, Record<string, string>> = {};
+  beforeAll(async () => {
+    for (const role of ['moderator', 'auditor'] as const) own[role] = (await keyFor(h.ctx, role, ['forum-b'])).headers;
+  });
+
+  // The other half of the 404s above: the same requests succeed for a key of the right forum,
+  // so a 404 there is forum scope at work, not a route that answers 404 to everyone.
+  for (const route of routes) {
+    for (const role of (['moderator', 'auditor'] as const).filter((r) => route.roles.includes(r))) {
+      it(`${route.method} ${route.path} answers 2xx to a forum-B ${role} key where a forum-A one gets 404`, async () => {
+        // Read as text: the export answers JSON Lines.
+        const request = (headers: Record<string, string>) =>
+          h.app.request(route.url(), {
+            method: route.method,
+            headers: { ...headers, 'content-type': 'application/json' },
+            body: route.body === undefined ? undefined : JSON.stringify(route.body),
+          });
+        const res = await request(own[role] ?? {});
+        const text = await res.text();
+        expect(res.status, text).toBeGreaterThanOrEqual(200);
+        expect(res.status, text).toBeLessThan(300);
+        const other = await request(keys[role] ?? {});
+        await other.text();
+        expect(other.status).toBe(404);
+      });
+    }
+  }
+});

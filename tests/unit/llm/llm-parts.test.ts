@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CircuitBreaker } from '../../../src/llm/circuit-breaker.ts';
 import { judgePost, type LlmDeps } from '../../../src/llm/judge-post.ts';
@@ -6,7 +7,7 @@ import { mergeJudgements, uncertainPolicies } from '../../../src/llm/merge.ts';
 import { buildPrompt } from '../../../src/llm/prompt.ts';
 import { createLocalScorer } from '../../../src/moderation/local-scorer.ts';
 import { scorePost } from '../../../src/moderation/score-post.ts';
-import type { PolicyResult } from '../../../src/moderation/types.ts';
+import { type PolicyResult, policyIds } from '../../../src/moderation/types.ts';
 import { loadPolicySet } from '../../../src/policies/loader.ts';
 
 const set = await loadPolicySet();
@@ -50,6 +51,52 @@ describe('mergeJudgements', () => {
       body,
     );
     expect(merged).toEqual(local);
+  });
+
+  it('never lowers a score: a flag with low confidence on a policy already scored high keeps the higher score', () => {
+    const [, advice] = mergeJudgements(
+      local,
+      [{ policy: 'unsafe_medical_advice', flagged: true, confidence: 0.2, quotes: ['stop the pills'], rationale: 'low' }],
+      set.byId,
+      ['unsafe_medical_advice'],
+      body,
+    );
+    expect(advice?.score).toBe(0.9);
+    expect(advice?.flagged).toBe(true);
+  });
+
+  it('never lowers any policy’s score or unflags it, whatever the model answers and the forum sets (property)', () => {
+    const score = fc.double({ min: 0, max: 1, noNaN: true });
+    const judgement = fc.record({
+      policy: fc.constantFrom(...policyIds),
+      flagged: fc.boolean(),
+      confidence: score,
+      quotes: fc.array(fc.string({ maxLength: 20 }), { maxLength: 3 }),
+      rationale: fc.string({ maxLength: 40 }),
+    });
+    fc.assert(
+      fc.property(
+        fc.tuple(...policyIds.map(() => fc.tuple(score, fc.boolean()))),
+        fc.array(judgement, { maxLength: 8 }),
+        fc.subarray([...policyIds]),
+        fc.option(score, { nil: undefined }),
+        (scores, judgements, asked, flagAt) => {
+          const before = policyIds.map((policy, i) => result(policy, scores[i]?.[0] ?? 0, scores[i]?.[1] ?? false));
+          const overrides = flagAt === undefined ? {} : Object.fromEntries(policyIds.map((p) => [p, { flag_at: flagAt }]));
+          const after = mergeJudgements(before, judgements, set.byId, asked, body, overrides);
+          expect(after.map((r) => r.policy)).toEqual(before.map((r) => r.policy));
+          after.forEach((r, i) => {
+            const was = before[i] as PolicyResult;
+            expect(r.score).toBeGreaterThanOrEqual(was.score);
+            if (was.flagged) expect(r.flagged).toBe(true);
+            // Only a policy the model was asked about and flagged can change at all.
+            const flaggedByModel = asked.includes(was.policy) && judgements.find((j) => j.policy === was.policy)?.flagged === true;
+            if (!flaggedByModel) expect(r).toEqual(was);
+          });
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 
   it("uses the forum's flag_at when it moved it", () => {
