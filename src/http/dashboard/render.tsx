@@ -7,7 +7,7 @@ import type { DashboardEnv } from './env.ts';
 import { Layout } from './layout.tsx';
 
 /** Sends a page as a whole HTML document. */
-export async function page(c: Context<DashboardEnv>, node: unknown, status: ContentfulStatusCode = 200) {
+export async function render(c: Context<DashboardEnv>, node: unknown, status: ContentfulStatusCode = 200) {
   return c.html(`<!doctype html>${await (node as Promise<string> | string)}`, status);
 }
 
@@ -29,6 +29,6 @@ export function dashboardErrorHandler(log: { error: (o: object, m: string) => vo
     if (!known) log.error({ request_id: c.get('requestId'), err: err.message, stack: err.stack }, 'unhandled dashboard error');
     const status = (known ? err.status : 500) as ContentfulStatusCode;
     const message = known && err.status < 500 ? err.message : 'Hearth could not do that just now; try again in a moment.';
-    return page(c, <ErrorPage nonce={c.get('nonce') ?? ''} signedIn={c.get('signedIn')} status={status} message={message} />, status);
+    return render(c, <ErrorPage nonce={c.get('nonce') ?? ''} signedIn={c.get('signedIn')} status={status} message={message} />, status);
   };
 }

@@ -7,7 +7,7 @@ import type { AppContext } from '../../context.ts';
 import { getDecisionDetail } from '../../decisions/decision-detail.ts';
 import { threadDecisions } from '../../decisions/related-decisions.ts';
 import { AppError } from '../../errors.ts';
-import { getForum, listForums } from '../../forums/forums.ts';
+import { getForum } from '../../forums/forums.ts';
 import { JOB_DELIVER } from '../../jobs/payloads.ts';
 import { parseForumOverrides } from '../../moderation/overrides.ts';
 import { actionOrder, type PolicyId, policyIds } from '../../moderation/types.ts';
@@ -16,11 +16,14 @@ import { recordReview } from '../../reviews/record-review.ts';
 import { reviewQueue } from '../../reviews/review-queue.ts';
 import { reviewInputSchema } from '../dashboard-schemas.ts';
 import { reviewerOf } from '../keyed-route.ts';
+import { adminRoutes } from './admin-routes.tsx';
 import { assetRoutes } from './assets.ts';
 import { DecisionPage } from './decision-page.tsx';
 import type { DashboardEnv } from './env.ts';
+import { insightRoutes } from './insight-routes.tsx';
 import { QueuePage } from './queue-page.tsx';
-import { dashboardErrorHandler, page } from './render.tsx';
+import { dashboardErrorHandler, render } from './render.tsx';
+import { forumsOf, optional } from './scope.ts';
 import { dashboardSecurityHeaders } from './security-headers.ts';
 import {
   checkCsrf,
@@ -35,9 +38,6 @@ import {
 } from './session.ts';
 import { SignInPage } from './sign-in-page.tsx';
 
-/** A form or query field left empty means "not given". */
-const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
-
 const queueQuery = z.object({
   forum_id: optional(z.string().max(63)),
   policy: optional(z.enum(policyIds)),
@@ -46,12 +46,6 @@ const queueQuery = z.object({
   done: optional(z.enum(['confirm', 'override'])),
   post: optional(z.string().max(200)),
 });
-
-/** The forums a key may pick from in filters. */
-export async function forumsOf(ctx: AppContext, forumIds: string[] | null, role: string): Promise<string[]> {
-  if (role === 'admin') return (await listForums(ctx.database.db)).map((f) => f.id);
-  return forumIds ?? [];
-}
 
 /**
  * `/dashboard`: the moderators' web pages, rendered on the server with Hono's JSX (no build
@@ -71,7 +65,7 @@ export function dashboardRoutes(ctx: AppContext) {
     const csrf = randomToken();
     setDashboardCookie(c, SIGN_IN_COOKIE, csrf);
     const notice = c.req.query('signed_out') ? 'You are signed out. Sign in again to continue.' : undefined;
-    return page(c, <SignInPage nonce={c.get('nonce')} csrf={csrf} notice={notice} />);
+    return render(c, <SignInPage nonce={c.get('nonce')} csrf={csrf} notice={notice} />);
   });
 
   app.post('/', async (c) => {
@@ -86,7 +80,7 @@ export function dashboardRoutes(ctx: AppContext) {
     if (!started) {
       const csrf = randomToken();
       setDashboardCookie(c, SIGN_IN_COOKIE, csrf);
-      return page(c, <SignInPage nonce={c.get('nonce')} csrf={csrf} error="That key is unknown, revoked or expired." />, 401);
+      return render(c, <SignInPage nonce={c.get('nonce')} csrf={csrf} error="That key is unknown, revoked or expired." />, 401);
     }
     clearDashboardCookie(c, SIGN_IN_COOKIE);
     setDashboardCookie(c, SESSION_COOKIE, started.token);
@@ -120,10 +114,10 @@ export function dashboardRoutes(ctx: AppContext) {
         policy: q.policy,
         action: q.action,
       }),
-      forumsOf(ctx, who.key.forumIds, who.key.role),
+      forumsOf(ctx, who.key),
     ]);
     const flash = q.done && q.post ? `${q.done === 'confirm' ? 'Confirmed' : 'Overrode'} post ${q.post}.` : undefined;
-    return page(
+    return render(
       c,
       <QueuePage
         nonce={c.get('nonce')}
@@ -168,7 +162,7 @@ export function dashboardRoutes(ctx: AppContext) {
       const threshold = overrides[p]?.flag_at ?? ctx.policySet.byId.get(p)?.flag_at;
       if (threshold !== undefined) flagAt[p] = threshold;
     }
-    return page(
+    return render(
       c,
       <DecisionPage
         nonce={c.get('nonce')}
@@ -214,6 +208,8 @@ export function dashboardRoutes(ctx: AppContext) {
     return c.redirect(`/dashboard/queue?done=${review.outcome}&post=${encodeURIComponent(review.postId)}`, 303);
   });
 
+  signedIn.route('/', insightRoutes(ctx));
+  signedIn.route('/', adminRoutes(ctx));
   app.route('/', signedIn);
   return app;
 }
