@@ -10,6 +10,7 @@ export const errorStatus = {
   forum_not_found: 404,
   conflict: 409,
   payload_too_large: 413,
+  rate_limited: 429,
   queue_unavailable: 503,
   unavailable: 503,
   internal: 500,
@@ -20,11 +21,14 @@ export type ErrorCode = keyof typeof errorStatus;
 export class AppError extends Error {
   readonly code: ErrorCode;
   readonly details?: unknown;
-  constructor(code: ErrorCode, message: string, options: { details?: unknown; cause?: unknown } = {}) {
+  /** For `rate_limited`: the seconds a client should wait, sent as `Retry-After`. */
+  readonly retryAfterSeconds?: number;
+  constructor(code: ErrorCode, message: string, options: { details?: unknown; cause?: unknown; retryAfterSeconds?: number } = {}) {
     super(message, { cause: options.cause });
     this.name = 'AppError';
     this.code = code;
     this.details = options.details;
+    this.retryAfterSeconds = options.retryAfterSeconds;
   }
 
   get status(): (typeof errorStatus)[ErrorCode] {

@@ -61,6 +61,13 @@ export interface Config {
     forumCacheTtlMs: number;
     forumStaleMs: number;
   };
+  /** Fixed windows counted in Redis; a limit of 0 turns it off. */
+  rateLimits: {
+    /** Signed ingest requests per forum (posts and engine webhooks). */
+    ingest: { limit: number; windowMs: number };
+    /** Dashboard API requests per API key. */
+    apiKey: { limit: number; windowMs: number };
+  };
   dbPoolSize: number;
   shutdownTimeoutMs: number;
   /** How often pending deliveries with no live job are re-enqueued. */
@@ -121,6 +128,10 @@ export function configFromEnv(env: Env): Config {
       forumCacheTtlMs: 30_000,
       // An hour covers a database upgrade or failover; past it, ingest answers 503 until it is back.
       forumStaleMs: 3_600_000,
+    },
+    rateLimits: {
+      ingest: { limit: env.HEARTH_INGEST_RATE_PER_MINUTE, windowMs: 60_000 },
+      apiKey: { limit: env.HEARTH_API_RATE_PER_MINUTE, windowMs: 60_000 },
     },
     dbPoolSize: env.HEARTH_DB_POOL_SIZE,
     shutdownTimeoutMs: env.HEARTH_SHUTDOWN_TIMEOUT_MS,

@@ -48,6 +48,10 @@ export const envSchema = z.object({
     .enum(['0', '1', 'true', 'false'])
     .default('1')
     .transform((v) => v === '1' || v === 'true'),
+  /** Signed ingest requests a forum may send per minute (0: no limit); past it, 429 with Retry-After. */
+  HEARTH_INGEST_RATE_PER_MINUTE: z.coerce.number().int().min(0).default(30_000),
+  /** Dashboard API requests an API key may send per minute (0: no limit). */
+  HEARTH_API_RATE_PER_MINUTE: z.coerce.number().int().min(0).default(1_200),
   HEARTH_DB_POOL_SIZE: positiveInt(10),
   HEARTH_SHUTDOWN_TIMEOUT_MS: positiveInt(25_000),
   HEARTH_WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),

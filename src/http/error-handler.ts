@@ -16,6 +16,7 @@ export function createErrorHandler(log: Logger) {
         const cause = err.cause instanceof Error ? safeDescription(err.cause).err : undefined;
         log.warn({ request_id: requestId, code: err.code, err: err.message, cause }, 'request failed');
       }
+      if (err.retryAfterSeconds !== undefined) c.header('retry-after', String(err.retryAfterSeconds));
       return c.json(errorBody(err.code, err.message, requestId, err.details), err.status as ContentfulStatusCode);
     }
     if (err instanceof HTTPException) {

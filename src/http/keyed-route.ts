@@ -17,6 +17,7 @@ export const keyedErrors = {
   401: { description: 'No API key, or an unknown, revoked or expired one', ...errorContent },
   403: { description: "The key's role may not do this", ...errorContent },
   404: { description: "Not found, or outside the key's forums", ...errorContent },
+  429: { description: "Over the key's request rate (HEARTH_API_RATE_PER_MINUTE); Retry-After says when to retry", ...errorContent },
 } as const;
 
 export const conflictError = { 409: { description: 'Conflicts with the current state', ...errorContent } } as const;

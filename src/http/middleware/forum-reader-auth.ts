@@ -5,6 +5,7 @@ import { AppError } from '../../errors.ts';
 import { forumIdSchema } from '../../forums/forums.ts';
 import { verify } from '../../webhooks/standard-webhooks.ts';
 import type { HttpEnv } from '../env.ts';
+import { takeIngestRate, takeKeyRate } from '../rate-limit.ts';
 
 /**
  * Lets through an API key that may see the forum, or a request the forum itself signed with
@@ -25,6 +26,7 @@ export function forumReaderAuth(ctx: AppContext): MiddlewareHandler<HttpEnv> {
       if (scheme?.toLowerCase() !== 'bearer' || !key) throw new AppError('unauthorized', 'use Authorization: Bearer hk_…');
       const record = await findActiveKey(ctx.database.db, key);
       if (!record) throw new AppError('unauthorized', 'unknown, revoked or expired API key');
+      await takeKeyRate(ctx, record.id);
       // Another forum's posts are as good as absent: a key learns nothing outside its forums.
       // The verdict carries evidence unmasked; auditors read decisions where it is masked.
       if (record.role === 'auditor')
@@ -47,6 +49,7 @@ export function forumReaderAuth(ctx: AppContext): MiddlewareHandler<HttpEnv> {
       new URL(c.req.url).pathname,
     );
     if (failure) throw new AppError('invalid_signature', `forum signature rejected: ${failure.replaceAll('_', ' ')}`);
+    await takeIngestRate(ctx, forumId);
     return next();
   };
 }

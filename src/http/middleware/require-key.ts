@@ -4,6 +4,7 @@ import type { AppContext } from '../../context.ts';
 import type { ApiKeyRole } from '../../db/schema/index.ts';
 import { AppError } from '../../errors.ts';
 import type { HttpEnv } from '../env.ts';
+import { takeKeyRate } from '../rate-limit.ts';
 
 /**
  * Requires an active API key (`Authorization: Bearer hk_…`) with one of `roles`. Forum scope is
@@ -21,6 +22,7 @@ export function requireKey(ctx: AppContext, roles: readonly ApiKeyRole[]): Middl
       throw new AppError('unavailable', 'could not check the API key; retry later', { cause: err });
     });
     if (!record) throw new AppError('unauthorized', 'unknown, revoked or expired API key');
+    await takeKeyRate(ctx, record.id);
     if (!roles.includes(record.role)) {
       throw new AppError('forbidden', `a ${record.role} key may not do this; it needs role ${roles.join(' or ')}`);
     }

@@ -9,6 +9,7 @@ import { postSchema } from '../../jobs/payloads.ts';
 import type { HttpEnv } from '../env.ts';
 import { errorBodySchema } from '../error-body.ts';
 import { forumForIngest, ingestBodyLimit, ingestDeps } from '../forum-ingest.ts';
+import { takeIngestRate } from '../rate-limit.ts';
 import { acceptedSchema } from '../schemas.ts';
 
 const ignoredSchema = z
@@ -49,6 +50,7 @@ export function engineHookRoutes(ctx: AppContext) {
       401: { description: 'Missing or wrong signature, or no secret set for this engine', ...errors },
       404: { description: 'Unknown engine or forum', ...errors },
       413: { description: 'Body larger than 64 KiB', ...errors },
+      429: { description: "Over the forum's ingest rate; Retry-After says when to retry", ...errors },
       503: { description: 'Queue unavailable; the engine retries', ...errors },
     },
   });
@@ -74,6 +76,7 @@ export function engineHookRoutes(ctx: AppContext) {
     const header = (name: string) => c.req.header(name);
     if (!adapter.verify(header, rawBody, secret))
       throw new AppError('invalid_signature', `the ${adapter.name} signature does not match the body`);
+    await takeIngestRate(ctx, forumId);
     let json: unknown;
     try {
       json = JSON.parse(rawBody);

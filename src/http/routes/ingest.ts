@@ -10,6 +10,7 @@ import { verify } from '../../webhooks/standard-webhooks.ts';
 import type { HttpEnv } from '../env.ts';
 import { errorBodySchema } from '../error-body.ts';
 import { forumForIngest, ingestBodyLimit, ingestDeps } from '../forum-ingest.ts';
+import { takeIngestRate } from '../rate-limit.ts';
 import { acceptedSchema, forumParams, signatureHeaders, verdictSchema, waitQuery } from '../schemas.ts';
 
 const examplePost = {
@@ -62,6 +63,7 @@ export function ingestRoutes(ctx: AppContext) {
       404: { description: 'Unknown forum', ...errors },
       409: { description: 'webhook-id reused for a different body', ...errors },
       413: { description: 'Body larger than 64 KiB', ...errors },
+      429: { description: "Over the forum's ingest rate (HEARTH_INGEST_RATE_PER_MINUTE); Retry-After says when to retry", ...errors },
       503: { description: 'Queue unavailable; retry later', ...errors },
     },
   });
@@ -81,6 +83,8 @@ export function ingestRoutes(ctx: AppContext) {
       rawBody,
     );
     if (failure || !webhookId) throw new AppError('invalid_signature', signatureProblems[failure ?? 'missing_headers']);
+    // Counted once signed: a stranger cannot spend a forum's allowance.
+    await takeIngestRate(ctx, forumId);
 
     let json: unknown;
     try {
