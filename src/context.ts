@@ -1,10 +1,12 @@
 import { QueueEvents } from 'bullmq';
 import { Redis, type RedisOptions } from 'ioredis';
+import { type AuditKey, deriveAuditKey } from './audit/audit-key.ts';
+import { AuditSealer } from './audit/audit-sealer.ts';
 import type { Config } from './config/config.ts';
 import { createDatabase, type Database } from './db/client.ts';
 import { prepareDatabase } from './db/migrate.ts';
 import { ForumCache } from './forums/forum-cache.ts';
-import { type Lane, QUEUE_MODERATE, QUEUE_MODERATE_URGENT } from './jobs/payloads.ts';
+import { JOB_CHECKPOINT, type Lane, QUEUE_MODERATE, QUEUE_MODERATE_URGENT } from './jobs/payloads.ts';
 import { createQueues, type Queues } from './jobs/queues.ts';
 import { workerRedisOptions } from './jobs/redis-options.ts';
 import { CircuitBreaker } from './llm/circuit-breaker.ts';
@@ -35,6 +37,8 @@ export interface AppContext {
   readonly scorer: LocalScorer;
   /** The LLM scorer's parts, when OPENAI_API_KEY is set; without it Hearth decides locally. */
   llm?: LlmDeps;
+  /** The audit chain's key (when configured) and this process's sealer. */
+  audit: { key?: AuditKey; sealer: AuditSealer };
   /** Options for connections that workers and queue listeners create for themselves. */
   workerRedisOptions: RedisOptions;
   /** Completion events of a lane's moderate queue, opened on first use (only `?wait` needs them). */
@@ -77,6 +81,20 @@ export async function createContext(config: Config, options: ContextOptions = {}
     .refresh(database.db)
     .catch((err: unknown) => log.warn({ err: (err as Error).message }, 'could not check for a published policy set'));
   const events = new Map<Lane, QueueEvents>();
+  const auditKey = config.audit.key ? deriveAuditKey(config.audit.key) : undefined;
+  const sealer = new AuditSealer(database.db, {
+    key: auditKey,
+    checkpointIntervalMs: config.audit.checkpointIntervalMs,
+    // Each new checkpoint goes to the forum as a signed callback, retried like a verdict's.
+    onCheckpoint: async (checkpoint) => {
+      await queues.deliver.add(JOB_CHECKPOINT, { checkpointId: checkpoint.id }, { jobId: `checkpoint-${checkpoint.id}` });
+    },
+    onError: (err, forumId) => log.warn({ err: err.message, forum_id: forumId }, 'audit sealing failed; the next pass retries'),
+    onPending: (pending) => {
+      metrics.auditUnsealed.set(pending.count);
+      metrics.auditUnsealedOldest.set(pending.oldest_seconds);
+    },
+  });
   return {
     config,
     log,
@@ -93,6 +111,7 @@ export async function createContext(config: Config, options: ContextOptions = {}
       return policies.current().scorer;
     },
     llm: config.llm.apiKey ? createLlmDeps(config, redis) : undefined,
+    audit: { key: auditKey, sealer },
     workerRedisOptions: workerRedisOptions(config.redisUrl),
     moderateEvents(lane = 'ordinary') {
       let opened = events.get(lane);

@@ -4,7 +4,16 @@ import type { AppContext } from '../src/context.ts';
 import { describeDatabaseError } from '../src/db/database-error.ts';
 import { deliveries } from '../src/db/schema/index.ts';
 import { attemptDelivery } from '../src/deliveries/attempt-delivery.ts';
-import { type DeliverQueueData, deliverJobSchema, JOB_DELIVER, JOB_PURGE_TEXT, JOB_SWEEP } from '../src/jobs/payloads.ts';
+import { sendCheckpoint } from '../src/deliveries/send-checkpoint.ts';
+import {
+  checkpointJobSchema,
+  type DeliverQueueData,
+  deliverJobSchema,
+  JOB_CHECKPOINT,
+  JOB_DELIVER,
+  JOB_PURGE_TEXT,
+  JOB_SWEEP,
+} from '../src/jobs/payloads.ts';
 import { purgeExpiredText } from '../src/privacy/purge-expired-text.ts';
 
 /** Thrown to make BullMQ retry with backoff; the attempt itself is already stored. */
@@ -15,6 +24,13 @@ class RetryDelivery extends Error {
 export function createDeliverProcessor(ctx: AppContext) {
   return async function deliver(job: Job<DeliverQueueData>): Promise<unknown> {
     if (job.name === JOB_SWEEP) return requeueStrandedDeliveries(ctx);
+    if (job.name === JOB_CHECKPOINT) {
+      const parsed = checkpointJobSchema.safeParse(job.data);
+      if (!parsed.success) throw new UnrecoverableError(`invalid checkpoint payload: ${parsed.error.issues[0]?.message}`);
+      const result = await sendCheckpoint(ctx, parsed.data.checkpointId);
+      if (result.outcome === 'retry') throw new RetryDelivery(result.error ?? 'checkpoint delivery failed');
+      return result;
+    }
     if (job.name === JOB_PURGE_TEXT) {
       const purged = await purgeExpiredText(ctx.database.db);
       if (purged.length > 0) ctx.log.info({ purged }, 'purged post text past retention');
@@ -32,6 +48,7 @@ export function createDeliverProcessor(ctx: AppContext) {
       throw new Error(`database error${code ? ` ${code}` : ''}: ${message}`);
     });
     const attempt = result.attempt;
+    if (result.forumId && (result.outcome === 'succeeded' || result.outcome === 'failed')) ctx.audit.sealer.nudge(result.forumId);
     ctx.metrics.deliveryAttempts.inc({ outcome: result.outcome });
     ctx.log.info(
       { delivery_id: parsed.data.deliveryId, attempt, outcome: result.outcome, status_code: result.statusCode },

@@ -5,13 +5,14 @@ import { maskAuditPayload } from '../privacy/mask-personal-data.ts';
 export interface AuditEventView {
   id: number;
   forum_id: string;
-  seq: number;
+  /** Null only between the commit and the sealing (milliseconds). */
+  seq: number | null;
   type: AuditEvent['type'];
   actor: string;
   subject_id: string | null;
   payload: Record<string, unknown>;
-  hash: string;
-  prev_hash: string;
+  hash: string | null;
+  prev_hash: string | null;
   created_at: string;
 }
 

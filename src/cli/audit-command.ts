@@ -1,6 +1,9 @@
+import { readFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError } from 'commander';
 import { asc, eq } from 'drizzle-orm';
-import { verifyAuditChain } from '../audit/audit-log.ts';
+import { checkpointSchema, verifyWithCheckpoint } from '../audit/audit-checkpoints.ts';
+import { deriveAuditKey } from '../audit/audit-key.ts';
+import { pendingEvents } from '../audit/audit-log.ts';
 import { auditEvents } from '../db/schema/index.ts';
 import type { Cli } from './cli-io.ts';
 import { withDatabase } from './database.ts';
@@ -36,18 +39,33 @@ export function auditCommand(cli: Cli): Command {
       printTable(
         cli.stdout,
         ['seq', 'created_at', 'type', 'subject', 'hash'],
-        shown.map((e) => [String(e.seq), e.createdAt.toISOString(), e.type, e.subjectId ?? '-', e.hash.slice(0, 12)]),
+        shown.map((e) => [
+          e.seq === null ? 'unsealed' : String(e.seq),
+          e.createdAt.toISOString(),
+          e.type,
+          e.subjectId ?? '-',
+          e.hash?.slice(0, 12) ?? '-',
+        ]),
       );
     });
   audit
     .command('verify')
     .requiredOption('--forum <id>', 'forum id')
-    .description("walk a forum's hash chain and report the first broken link (exit 1 if any)")
-    .action(async (opts: { forum: string }) => {
+    .option('--checkpoint <file>', 'an audit.checkpoint callback the forum kept (JSON): detects deleted newest events and rewrites')
+    .description(
+      "walk a forum's hash chain (keyed with HEARTH_AUDIT_KEY when set) and report the first broken link, the events waiting to be sealed, and the comparison with a checkpoint: the one given, else the newest stored (exit 1 if anything fails)",
+    )
+    .addHelpText('after', '\nExample:\n  npx hearth audit verify --forum chronic-pain --checkpoint kept/chronic-pain-latest.json')
+    .action(async (opts: { forum: string; checkpoint?: string }) => {
+      const kept = opts.checkpoint ? checkpointSchema.safeParse(JSON.parse(await readFile(opts.checkpoint, 'utf8'))) : undefined;
+      if (kept && !kept.success) throw new InvalidArgumentError(`--checkpoint: not an audit.checkpoint (${kept.error.issues[0]?.message})`);
+      const secret = cli.config().audit.key;
+      const key = secret ? deriveAuditKey(secret) : undefined;
       const report = await withDatabase(cli, async ({ db }) => {
         // An unknown forum has no chain to check; "ok, 0 checked" would hide the typo.
         await assertForumExists(db, opts.forum, '--forum');
-        return verifyAuditChain(db, opts.forum);
+        const verified = await verifyWithCheckpoint(db, opts.forum, key, kept?.data);
+        return { ...verified, keyed: key !== undefined, pending: await pendingEvents(db, opts.forum) };
       });
       cli.stdout.write(`${JSON.stringify(report)}\n`);
       if (!report.ok) cli.exitCode = 1;

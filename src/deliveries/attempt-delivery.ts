@@ -24,6 +24,8 @@ export interface AttemptResult {
   attempt?: number;
   statusCode?: number;
   error?: string;
+  /** The delivery's forum, once known (its sealer is nudged after an audited attempt). */
+  forumId?: string;
 }
 
 /**
@@ -112,7 +114,7 @@ export async function attemptDelivery(db: Db, deliveryId: string, opts: AttemptO
       });
     }
   });
-  return { outcome, attempt, statusCode, error };
+  return { outcome, attempt, statusCode, error, forumId: forum.id };
 }
 
 type Target = { url: string; body: string; headers: Record<string, string>; isCallback: boolean } | { cancel: string };

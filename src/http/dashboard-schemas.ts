@@ -157,13 +157,13 @@ export const auditEventSchema = z
   .object({
     id: z.number().int(),
     forum_id: z.string(),
-    seq: z.number().int(),
+    seq: z.number().int().nullable().openapi({ description: 'Place in the chain; null for the moment between commit and sealing' }),
     type: z.enum(auditEventTypes),
     actor: z.string(),
     subject_id: z.string().nullable(),
     payload: z.record(z.string(), z.unknown()),
-    hash: z.string(),
-    prev_hash: z.string(),
+    hash: z.string().nullable(),
+    prev_hash: z.string().nullable(),
     created_at: z.string(),
   })
   .openapi('AuditEvent', { example: exampleAuditEvent });
@@ -311,8 +311,29 @@ export const chainReportSchema = z
     ok: z.boolean(),
     checked: z.number().int(),
     first_broken: z.object({ seq: z.number().int(), id: z.number().int(), reason: z.string() }).nullable(),
+    keyed: z.boolean().openapi({ description: 'Whether the chain was checked with the audit key (HMAC); false: plain SHA-256' }),
+    unkeyed: z.number().int().optional().openapi({ description: 'Leading events hashed before the chain was keyed' }),
+    head: z.object({ seq: z.number().int(), hash: z.string() }).nullable(),
+    pending: z
+      .object({ count: z.number().int(), oldest_seconds: z.number() })
+      .openapi({ description: 'Events committed but not yet sealed into the chain, and how long the oldest has waited' }),
+    checkpoint: z
+      .object({ seq: z.number().int(), ok: z.boolean(), reason: z.string().optional() })
+      .nullable()
+      .openapi({ description: 'The comparison with a checkpoint: the one given, else the newest stored one' }),
   })
-  .openapi('ChainReport', { example: { forum_id: 'chronic-pain', ok: true, checked: 1840, first_broken: null } });
+  .openapi('ChainReport', {
+    example: {
+      forum_id: 'chronic-pain',
+      ok: true,
+      checked: 1840,
+      first_broken: null,
+      keyed: true,
+      head: { seq: 1840, hash: '9c1e…' },
+      pending: { count: 0, oldest_seconds: 0 },
+      checkpoint: { seq: 1836, ok: true },
+    },
+  });
 
 export const statsQuery = z.object({
   forum_id: queryText(63).optional().openapi({ example: 'chronic-pain' }),

@@ -20,6 +20,8 @@ export const JOB_DELIVER = 'deliver';
 export const JOB_SWEEP = 'sweep-pending-deliveries';
 /** Removes post text past each forum's retention period; scheduled on the deliver queue. */
 export const JOB_PURGE_TEXT = 'purge-expired-text';
+/** Sends a signed audit checkpoint to its forum (on the deliver queue, retried like callbacks). */
+export const JOB_CHECKPOINT = 'audit-checkpoint';
 
 /**
  * Text PostgreSQL can store: no NUL characters and no lone UTF-16 surrogates. Accepting either
@@ -101,7 +103,9 @@ export const deliverJobSchema = z.object({
 });
 export type DeliverJob = z.infer<typeof deliverJobSchema>;
 /** The deliver queue also carries the periodic sweep, which has no payload. */
-export type DeliverQueueData = DeliverJob | Record<string, never>;
+export const checkpointJobSchema = z.object({ checkpointId: z.number().int().positive() });
+export type CheckpointJob = z.infer<typeof checkpointJobSchema>;
+export type DeliverQueueData = DeliverJob | CheckpointJob | Record<string, never>;
 
 /**
  * A post escalated to the LLM: the moderate job as it came, and the local scorer's result,

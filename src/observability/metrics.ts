@@ -69,9 +69,21 @@ export function createMetrics() {
     buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60],
     registers: [registry],
   });
+  const auditUnsealed = new Gauge({
+    name: 'hearth_audit_unsealed_events',
+    help: 'Audit events committed but not yet sealed into their forum chain (seen by this process’s last sealing pass)',
+    registers: [registry],
+  });
+  const auditUnsealedOldest = new Gauge({
+    name: 'hearth_audit_unsealed_oldest_seconds',
+    help: 'How long the oldest unsealed audit event has waited to be sealed',
+    registers: [registry],
+  });
   return {
     registry,
     crisisLane,
+    auditUnsealed,
+    auditUnsealedOldest,
     httpRequests,
     httpDuration,
     queueDepth,

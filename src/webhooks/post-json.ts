@@ -3,6 +3,14 @@ import https from 'node:https';
 import { isIP } from 'node:net';
 import { guardedLookup, isPublicAddress, PrivateAddressError } from './callback-address.ts';
 
+// Keep-alive connections per host: a forum receives a stream of callbacks, and a new TCP (and
+// TLS) handshake for each was most of a delivery's cost. The address guard runs on every new
+// connection (the agents pass `lookup` through); a reused socket was guarded when it opened.
+const agents = {
+  'http:': new http.Agent({ keepAlive: true, maxSockets: 32, maxFreeSockets: 8, timeout: 30_000 }),
+  'https:': new https.Agent({ keepAlive: true, maxSockets: 32, maxFreeSockets: 8, timeout: 30_000 }),
+};
+
 export interface PostResult {
   status: number;
   latencyMs: number;
@@ -41,7 +49,7 @@ export function postJson(
         lookup: guardedLookup(options.allowPrivate),
         // An overall deadline: a socket idle timeout alone lets a slow-drip server hold us.
         signal: AbortSignal.timeout(options.timeoutMs),
-        agent: false,
+        agent: url.protocol === 'https:' ? agents['https:'] : agents['http:'],
       },
       (res) => {
         // Drain the answer; only the status matters, and an undrained socket would linger.

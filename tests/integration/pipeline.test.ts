@@ -52,6 +52,8 @@ describe('a post from ingest to a signed verdict callback', () => {
     const attempts = await db.select().from(deliveryAttempts).where(eq(deliveryAttempts.deliveryId, delivery.id));
     expect(attempts.map((a) => a.statusCode)).toEqual([200]);
 
+    // The delivered event is sealed into the chain just after the delivery's commit.
+    await h.ctx.audit.sealer.seal('chronic-pain');
     const types = (await db.select().from(auditEvents).where(eq(auditEvents.forumId, 'chronic-pain')).orderBy(auditEvents.seq)).map(
       (e) => e.type,
     );

@@ -1,6 +1,13 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import {
+  type CheckpointReport,
+  checkpointSchema,
+  checkpointView,
+  listCheckpoints,
+  verifyWithCheckpoint,
+} from '../../audit/audit-checkpoints.ts';
 import { auditEventView } from '../../audit/audit-event-view.ts';
-import { verifyAuditChain } from '../../audit/audit-log.ts';
+import { pendingEvents } from '../../audit/audit-log.ts';
 import { type AuditFilters, exportAuditEvents, listAuditEvents } from '../../audit/list-audit-events.ts';
 import { keyCanSeeForum, scopeOf } from '../../auth/api-keys.ts';
 import { assertInScope } from '../../auth/forum-scope.ts';
@@ -22,6 +29,31 @@ function filtersOf(q: z.infer<typeof exportQuery>): AuditFilters {
   };
 }
 
+/**
+ * Events are sealed into the chain milliseconds after their commit; a reader first seals what
+ * waits (its forum's, or every forum's), so what it reads is what it just did, with its seq.
+ */
+async function sealBeforeReading(ctx: AppContext, forumId?: string): Promise<void> {
+  if (forumId) await ctx.audit.sealer.seal(forumId);
+  else await ctx.audit.sealer.sealAll();
+}
+
+async function chainReport(ctx: AppContext, forumId: string, kept?: z.infer<typeof checkpointSchema>) {
+  await sealBeforeReading(ctx, forumId);
+  const report: CheckpointReport = await verifyWithCheckpoint(ctx.database.db, forumId, ctx.audit.key, kept);
+  return {
+    forum_id: forumId,
+    ok: report.ok,
+    checked: report.checked,
+    first_broken: report.firstBroken ?? null,
+    keyed: ctx.audit.key !== undefined,
+    ...(report.unkeyed !== undefined ? { unkeyed: report.unkeyed } : {}),
+    head: report.head ?? null,
+    pending: await pendingEvents(ctx.database.db, forumId),
+    checkpoint: report.checkpoint ?? null,
+  };
+}
+
 /** The audit log: list, verify the hash chain, export as JSON Lines. */
 export function auditRoutes(ctx: AppContext) {
   const app = new OpenAPIHono<HttpEnv>();
@@ -40,6 +72,7 @@ export function auditRoutes(ctx: AppContext) {
     async (c) => {
       const q = c.req.valid('query');
       const key = keyOf(c.get('apiKey'));
+      await sealBeforeReading(ctx, q.forum_id);
       const page = await listAuditEvents(ctx.database.db, scopeOf(key), filtersOf(q), {
         limit: q.limit,
         cursor: q.cursor,
@@ -65,8 +98,63 @@ export function auditRoutes(ctx: AppContext) {
     async (c) => {
       const forumId = c.req.valid('query').forum_id;
       if (!keyCanSeeForum(keyOf(c.get('apiKey')), forumId)) throw new AppError('not_found', `no forum ${forumId}`);
-      const report = await verifyAuditChain(ctx.database.db, forumId);
-      return c.json({ forum_id: forumId, ok: report.ok, checked: report.checked, first_broken: report.firstBroken ?? null }, 200);
+      return c.json(await chainReport(ctx, forumId), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/audit-events/verify',
+      summary: "Verify a forum's chain against a checkpoint the forum kept",
+      description:
+        'The body is an `audit.checkpoint` callback exactly as the forum received it. Verification fails when the checkpoint is not signed by this Hearth, when the chain no longer reaches its seq (newest events deleted), or holds another hash there (rewritten, even with every hash recomputed).',
+      tags: ['audit'],
+      ...readers,
+      request: { body: { content: { 'application/json': { schema: checkpointSchema } }, required: true } },
+      responses: {
+        200: { description: 'The verification (ok false names what failed)', ...json(chainReportSchema) },
+        ...keyedErrors,
+      },
+    }),
+    async (c) => {
+      const kept = c.req.valid('json');
+      if (!keyCanSeeForum(keyOf(c.get('apiKey')), kept.forum_id)) throw new AppError('not_found', `no forum ${kept.forum_id}`);
+      return c.json(await chainReport(ctx, kept.forum_id, kept), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/audit-events/checkpoints',
+      summary: "A forum's signed checkpoints, newest first, and the key that signs them",
+      description:
+        'The same checkpoints the forum received as `audit.checkpoint` callbacks. Keep them outside Hearth: a checkpoint only protects against a database administrator if its copy is not in the database.',
+      tags: ['audit'],
+      ...readers,
+      request: { query: verifyQuery },
+      responses: {
+        200: {
+          description: 'Checkpoints (at most 100) and the public key (base64 SPKI DER, Ed25519)',
+          ...json(
+            z
+              .object({ items: z.array(checkpointSchema), key_id: z.string().nullable(), public_key: z.string().nullable() })
+              .openapi('Checkpoints'),
+          ),
+        },
+        ...keyedErrors,
+      },
+    }),
+    async (c) => {
+      const forumId = c.req.valid('query').forum_id;
+      if (!keyCanSeeForum(keyOf(c.get('apiKey')), forumId)) throw new AppError('not_found', `no forum ${forumId}`);
+      const rows = await listCheckpoints(ctx.database.db, forumId);
+      const key = ctx.audit.key;
+      return c.json(
+        { items: rows.map((r) => checkpointView(r, key)), key_id: key?.id ?? null, public_key: key?.publicKeyBase64 ?? null },
+        200,
+      );
     },
   );
 
@@ -96,7 +184,10 @@ export function auditRoutes(ctx: AppContext) {
       // Checked before streaming starts, so a forum outside the key's scope is a plain 404.
       if (filters.forumId) assertInScope(scope, filters.forumId, `forum ${filters.forumId}`);
       c.header('content-type', 'application/x-ndjson; charset=utf-8');
-      const events = exportAuditEvents(ctx.database.db, scope, filters)[Symbol.asyncIterator]();
+      const events = (async function* () {
+        await sealBeforeReading(ctx, filters.forumId);
+        yield* exportAuditEvents(ctx.database.db, scope, filters);
+      })();
       const encoder = new TextEncoder();
       const requestId = c.get('requestId');
       let count = 0;
