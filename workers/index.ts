@@ -70,6 +70,9 @@ export async function startWorkers(ctx: AppContext, options: StartWorkersOptions
   }
   // Follow `hearth publish` without a restart: look for a newer policy set every few seconds.
   const stopFollowing = followPublications(ctx.policies, ctx.database.db, config.policyRefreshMs, log);
+  // Seals audit events that no nudge covered (other processes', or left by a crash) and keeps
+  // the unsealed-events gauges current.
+  const stopSealing = ctx.audit.sealer.start(config.audit.sealIntervalMs);
   // Recreates the schedules (and requeues pending deliveries) should Redis come back empty.
   const stopKeeping = wanted.includes(QUEUE_DELIVER) ? keepSchedules(ctx) : () => {};
   await Promise.all(workers.map((w) => w.waitUntilReady()));
@@ -79,6 +82,7 @@ export async function startWorkers(ctx: AppContext, options: StartWorkersOptions
     workers,
     async close(timeoutMs = config.shutdownTimeoutMs) {
       stopFollowing();
+      stopSealing();
       stopKeeping();
       const graceful = Promise.all(workers.map((w) => w.close()));
       const timedOut = await Promise.race([

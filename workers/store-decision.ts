@@ -34,6 +34,8 @@ export async function storeDecision(ctx: AppContext, decided: DecisionInput): Pr
   }
   await checkThreadAfter(ctx, input, decision);
   if (recorded.created) {
+    // Its audit events were written unsealed; the sealer links them into the chain off this path.
+    ctx.audit.sealer.nudge(input.job.forumId);
     if (fromLane) ctx.metrics.crisisLane.observe({ stage: 'decided' }, secondsSince(input.job.receivedAt, decision.decidedAt));
     ctx.metrics.decisions.inc({ action: decision.action, urgent: String(decision.urgent) });
     for (const p of decision.policies) if (p.flagged) ctx.metrics.policyFlags.inc({ policy: p.policy });

@@ -82,6 +82,18 @@ export interface Config {
   purgeIntervalMs: number;
   /** How often workers look for a newly published policy set. */
   policyRefreshMs: number;
+  audit: {
+    /**
+     * The secret behind the chain's HMAC and the checkpoints' Ed25519 signature. Unset: the
+     * chain is plain SHA-256 (tamper-evident only to someone who cannot recompute it) and no
+     * checkpoints are sent.
+     */
+    key?: string;
+    /** A forum gets a signed checkpoint of its chain head at most this often. */
+    checkpointIntervalMs: number;
+    /** How often the sealers look for events nobody nudged them about. */
+    sealIntervalMs: number;
+  };
 }
 
 export function configFromEnv(env: Env): Config {
@@ -140,6 +152,7 @@ export function configFromEnv(env: Env): Config {
     review: { claimMs: 5 * 60_000 },
     purgeIntervalMs: 3_600_000,
     policyRefreshMs: 5_000,
+    audit: { key: env.HEARTH_AUDIT_KEY, checkpointIntervalMs: env.HEARTH_AUDIT_CHECKPOINT_SECONDS * 1000, sealIntervalMs: 1_000 },
   };
 }
 

@@ -55,6 +55,9 @@ export const envSchema = z.object({
   HEARTH_DB_POOL_SIZE: positiveInt(10),
   HEARTH_SHUTDOWN_TIMEOUT_MS: positiveInt(25_000),
   HEARTH_WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+  /** Keys the audit chain and signs its checkpoints; kept out of the database (see README, security). */
+  HEARTH_AUDIT_KEY: z.string().min(32, 'HEARTH_AUDIT_KEY must be at least 32 characters').optional(),
+  HEARTH_AUDIT_CHECKPOINT_SECONDS: positiveInt(600),
 });
 
 export type Env = z.infer<typeof envSchema>;
