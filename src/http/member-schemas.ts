@@ -13,6 +13,8 @@ export const authorParams = z.object({
     .string()
     .min(1)
     .max(200)
+    // An id PostgreSQL cannot hold (NUL, a lone surrogate) is a 400, not a failed query.
+    .refine((s) => !s.includes('\u0000') && s.isWellFormed(), { message: 'contains a NUL character or an unpaired surrogate' })
     .openapi({ param: { name: 'authorId', in: 'path' }, example: 'u-9' }),
 });
 
