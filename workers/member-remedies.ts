@@ -3,9 +3,12 @@ import type { Decision } from '../src/db/schema/index.ts';
 import type { DecisionInput } from '../src/decisions/record-decision.ts';
 import { JOB_DELIVER } from '../src/jobs/payloads.ts';
 import { applyAuthorStanding } from '../src/members/author-standing.ts';
+import { suggestedReply } from '../src/members/crisis-support.ts';
 import { remediesOf } from '../src/members/forum-remedies.ts';
 import { redactVerdict } from '../src/members/redaction.ts';
+import type { DecisionRemedy } from '../src/members/remedy.ts';
 import { canRaiseTension, checkThread } from '../src/members/thread-alerts.ts';
+import { ensureUrgentAlert } from '../src/members/urgent-alert.ts';
 
 // The member remedies' two touch points with the decision path, kept apart from storing it.
 // Both read the forum's settings from the 30-second forum cache, so a forum without them
@@ -27,18 +30,33 @@ export async function withMemberRemedies(ctx: AppContext, input: DecisionInput):
     postId: input.job.post.id,
     verdict: redacted?.verdict ?? input.verdict,
   });
-  // The masked body is only for a post the forum may publish: a rule that raised it to hold keeps it hidden.
-  const remedy = redacted && verdict.action === 'redact' ? redacted.remedy : undefined;
-  if (!escalation && !remedy) return redacted ? { ...input, verdict } : input;
-  return { ...input, verdict, ...(escalation ? { escalation } : {}), ...(remedy ? { remedy } : {}) };
+  const remedy: DecisionRemedy = {
+    // The masked body is only for a post the forum may publish: a rule that raised it to hold keeps it hidden.
+    ...(redacted && verdict.action === 'redact' ? redacted.remedy : {}),
+    // A member in crisis: a reply the forum can show at once, from its own crisis resources.
+    ...(verdict.urgent ? { suggested_reply: suggestedReply(input.language, remedies.crisis) } : {}),
+  };
+  const changed = escalation || redacted || Object.keys(remedy).length > 0;
+  if (!changed) return input;
+  return { ...input, verdict, ...(escalation ? { escalation } : {}), ...(Object.keys(remedy).length > 0 ? { remedy } : {}) };
 }
 
 /**
- * After storing: a flagged post in a thread may make the thread tense; an alert opened then
- * has its `thread.alert` callback queued. Run on retries too (it is idempotent: an open alert
- * only gains the decision), so a job that died after storing still checks the thread.
+ * After storing, on retries too (both steps are idempotent), so a job that died after storing
+ * still does them: an urgent decision's `alert.urgent` callback goes on the crisis lane's
+ * deliver queue, ahead of any backlog; a flagged post in a thread may make the thread tense.
  */
-export async function checkThreadAfter(ctx: AppContext, input: DecisionInput, decision: Decision): Promise<void> {
+export async function afterDecisionStored(ctx: AppContext, input: DecisionInput, decision: Decision): Promise<void> {
+  const alertId = await ensureUrgentAlert(ctx.database.db, decision, {
+    threadId: input.job.post.thread_id,
+    authorId: input.job.post.author.id,
+  });
+  // Without acceptedAt: the crisis lane's "delivered" figure is the verdict's callback, not the alert's.
+  if (alertId) await ctx.queues.deliverUrgent.add(JOB_DELIVER, { deliveryId: alertId }, { jobId: alertId });
+  await checkThreadAfter(ctx, input, decision);
+}
+
+async function checkThreadAfter(ctx: AppContext, input: DecisionInput, decision: Decision): Promise<void> {
   const threadId = input.job.post.thread_id;
   if (!threadId || !canRaiseTension(decision)) return;
   const settings = remediesOf((await ctx.forums.get(decision.forumId))?.remedies).thread_alerts;

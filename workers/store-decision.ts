@@ -4,7 +4,7 @@ import { describeDatabaseError, isDataError } from '../src/db/database-error.ts'
 import { type DecisionInput, recordDecision } from '../src/decisions/record-decision.ts';
 import { type VerdictData, verdictData } from '../src/decisions/verdict-payload.ts';
 import { JOB_DELIVER } from '../src/jobs/payloads.ts';
-import { checkThreadAfter, withMemberRemedies } from './member-remedies.ts';
+import { afterDecisionStored, withMemberRemedies } from './member-remedies.ts';
 
 /**
  * Stores a decision (one transaction with its audit events and pending delivery), then queues
@@ -32,7 +32,7 @@ export async function storeDecision(ctx: AppContext, decided: DecisionInput): Pr
       await ctx.queues.deliver.add(JOB_DELIVER, { deliveryId }, { jobId: deliveryId });
     }
   }
-  await checkThreadAfter(ctx, input, decision);
+  await afterDecisionStored(ctx, input, decision);
   if (recorded.created) {
     // Its audit events were written unsealed; the sealer links them into the chain off this path.
     ctx.audit.sealer.nudge(input.job.forumId);

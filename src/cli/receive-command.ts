@@ -36,12 +36,7 @@ export function receiveCommand(cli: Cli): Command {
           let summary = body;
           try {
             const { type, data } = JSON.parse(body);
-            const flagged = (data.policies as Array<{ policy: string; flagged: boolean; score: number }>)
-              .filter((p) => p.flagged)
-              .map((p) => `${p.policy}=${p.score}`);
-            summary = `${type} post=${data.post_id} rev=${data.revision} action=${data.action}${data.urgent ? ' URGENT' : ''} flagged=[${flagged.join(', ')}]`;
-            // A moderator's override says what it replaced and who made it.
-            if (data.previous_action) summary += ` was=${data.previous_action} by=${data.review?.reviewer ?? '?'}`;
+            summary = type === 'thread.alert' || type === 'alert.urgent' ? alertSummary(type, data) : verdictSummary(type, data);
           } catch {
             // Not a verdict: print the raw body.
           }
@@ -58,4 +53,29 @@ export function receiveCommand(cli: Cli): Command {
         });
       });
     });
+}
+
+/** One line for a thread alert or an urgent alert, then the suggested reply on its own line. */
+function alertSummary(type: string, data: Record<string, unknown>): string {
+  if (type === 'thread.alert') {
+    const details = (data.details ?? {}) as { post_ids?: string[] };
+    return `thread.alert thread=${data.thread_id} reason=${data.reason}${data.target_author_id ? ` target=${data.target_author_id}` : ''} posts=${(details.post_ids ?? []).join(',')}`;
+  }
+  const reply = data.suggested_reply as { text?: string } | null;
+  return `alert.urgent post=${data.post_id} author=${data.author_id}${reply?.text ? `\n    suggested reply: ${reply.text}` : ''}`;
+}
+
+/** One line for a verdict, with what a moderator, an escalation rule or a redaction changed. */
+// biome-ignore lint/suspicious/noExplicitAny: a callback body read loosely, for people; anything unexpected prints raw.
+function verdictSummary(type: string, data: any): string {
+  const flagged = (data.policies as Array<{ policy: string; flagged: boolean; score: number }>)
+    .filter((p) => p.flagged)
+    .map((p) => `${p.policy}=${p.score}`);
+  let summary = `${type} post=${data.post_id} rev=${data.revision} action=${data.action}${data.urgent ? ' URGENT' : ''} flagged=[${flagged.join(', ')}]`;
+  // A moderator's override says what it replaced and who made it.
+  if (data.previous_action) summary += ` was=${data.previous_action} by=${data.review?.reviewer ?? '?'}`;
+  if (data.escalation?.applied) summary += ` escalated-by=${data.escalation.rule_id}`;
+  if (data.redacted_body) summary += `\n    redacted: ${data.redacted_body}`;
+  if (data.author_message) summary += `\n    to the author: ${data.author_message.text}`;
+  return summary;
 }

@@ -1,4 +1,5 @@
 import type { Decision } from '../db/schema/index.ts';
+import type { SuggestedReply } from '../members/crisis-support.ts';
 import type { EscalationRecord } from '../members/escalation.ts';
 import type { Redaction } from '../members/remedy.ts';
 import type { ModerationAction, PolicyResult } from '../moderation/types.ts';
@@ -22,6 +23,8 @@ export interface VerdictData {
   redacted_body: string | null;
   /** The spans masked in `redacted_body`, as offsets into the body the forum sent. */
   redactions: Redaction[];
+  /** For an urgent verdict: a reply the forum can show the member, from its crisis resources, in the post's language. */
+  suggested_reply: SuggestedReply | null;
 }
 
 export function verdictData(d: Decision): VerdictData {
@@ -39,5 +42,6 @@ export function verdictData(d: Decision): VerdictData {
     escalation: d.escalation ?? null,
     redacted_body: d.remedy?.redacted_body ?? null,
     redactions: d.remedy?.redactions ?? [],
+    suggested_reply: d.remedy?.suggested_reply ?? null,
   };
 }

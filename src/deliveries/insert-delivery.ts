@@ -5,10 +5,10 @@ import { deliveries, forums } from '../db/schema/index.ts';
 
 export interface NewDelivery {
   forumId: string;
-  /** For a thread.alert, the decision that raised it. */
+  /** For a thread.alert, the decision that raised it; for an alert.urgent, the urgent decision. */
   decisionId: string;
   /** verdict.*: a signed callback to the forum; discourse.action: a request to the forum's Discourse API. */
-  eventType: 'verdict.created' | 'verdict.updated' | 'discourse.action' | 'thread.alert';
+  eventType: 'verdict.created' | 'verdict.updated' | 'discourse.action' | 'thread.alert' | 'alert.urgent';
   payload: Record<string, unknown>;
   redeliveryOf?: string;
 }

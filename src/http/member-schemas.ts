@@ -1,10 +1,11 @@
 import { z } from '@hono/zod-openapi';
 import { reviewOutcomes } from '../db/schema/index.ts';
+import { crisisSettingsSchema } from '../members/crisis-support.ts';
 import { escalationRulesSchema } from '../members/escalation.ts';
 import { redactionSettingsSchema } from '../members/redaction.ts';
 import { threadAlertSettingsSchema } from '../members/thread-tension.ts';
 import { actionOrder, policyIds } from '../moderation/types.ts';
-import { reviewQueuePageSchema } from './dashboard-schemas.ts';
+import { reviewQueuePageSchema, statsSchema } from './dashboard-schemas.ts';
 import { escalationSchema } from './schemas.ts';
 
 export const authorParams = z.object({
@@ -21,6 +22,14 @@ export const authorParams = z.object({
 export const remediesParams = z.object({
   forumId: z.string().openapi({ param: { name: 'forumId', in: 'path' }, example: 'chronic-pain' }),
 });
+
+const exampleCrisis = {
+  country: 'GB',
+  resources: [
+    { language: 'en', country: 'GB', name: 'Samaritans', phone: '116 123', url: 'https://www.samaritans.org', emergency: '999' },
+    { language: 'es', country: 'ES', name: 'Línea 024', phone: '024', emergency: '112' },
+  ],
+};
 
 const exampleThreadSettings = { pile_on: { authors: 3, within_minutes: 60 }, flagged_share: { share: 0.4, min_posts: 5 } };
 
@@ -61,8 +70,32 @@ export const remediesSchema = z
       .object({ policies: z.array(z.enum(policyIds)) })
       .openapi({ description: 'Policies whose flags become `redact` when the only problem is personal data that can be masked' })
       .optional(),
+    crisis: z
+      .object({
+        country: z.string().optional(),
+        resources: z.array(
+          z.object({
+            language: z.string(),
+            country: z.string().optional(),
+            name: z.string(),
+            phone: z.string().optional(),
+            url: z.string().optional(),
+            text: z.string().optional(),
+            emergency: z.string().optional(),
+          }),
+        ),
+      })
+      .openapi({ description: "Crisis lines for the suggested reply to a member in crisis (Hearth's defaults when absent)" })
+      .optional(),
   })
-  .openapi('ForumRemedies', { example: { escalation_rules: [exampleRule], thread_alerts: exampleThreadSettings } });
+  .openapi('ForumRemedies', {
+    example: {
+      escalation_rules: [exampleRule],
+      thread_alerts: exampleThreadSettings,
+      redaction: { policies: ['privacy_leak'] },
+      crisis: exampleCrisis,
+    },
+  });
 
 export const remediesChangeSchema = z
   .object({
@@ -78,9 +111,20 @@ export const remediesChangeSchema = z
       description:
         '`{"policies": ["privacy_leak"]}`: a post whose only flag is someone else\'s personal data gets `redact` and `redacted_body` instead of being held (never an urgent post); null removes it.',
     }),
+    crisis: crisisSettingsSchema.nullable().optional().openapi({
+      description:
+        "Crisis resources: `resources` (1-50), each `{language, country?, name, phone?, url? (https), text?, emergency?}` with a phone or a link, and the forum's `country`. An urgent verdict's `suggested_reply` uses those in the post's language (the forum's country first), else the forum country's, else Hearth's defaults; null removes them.",
+    }),
   })
   .strict()
-  .openapi('ForumRemediesChange', { example: { escalation_rules: [exampleRule], thread_alerts: exampleThreadSettings } });
+  .openapi('ForumRemediesChange', {
+    example: {
+      escalation_rules: [exampleRule],
+      thread_alerts: exampleThreadSettings,
+      redaction: { policies: ['privacy_leak'] },
+      crisis: exampleCrisis,
+    },
+  });
 
 const exampleAlert = {
   alert_id: '7f4a5b6c-8d9e-4f0a-1b2c-3d4e5f6a7b8c',
@@ -146,9 +190,12 @@ export const resolveThreadAlertSchema = z
 export const reviewQueueWithThreadsSchema = reviewQueuePageSchema
   .extend({
     threads: z.array(threadAlertSchema).openapi({ description: 'Open thread alerts, oldest first, each one item (first page only)' }),
+    oldest_urgent_age_seconds: z.number().int().nullable().openapi({
+      description: 'Seconds the oldest urgent item still awaiting a moderator has waited since its post was accepted; null when none',
+    }),
   })
   .openapi('ReviewQueueWithThreads', {
-    example: { items: [], next_cursor: null, threads: [exampleAlert] },
+    example: { items: [], next_cursor: null, threads: [exampleAlert], oldest_urgent_age_seconds: 95 },
   });
 
 const exampleHistory = {
@@ -240,3 +287,43 @@ export const authorHistorySchema = z
     ),
   })
   .openapi('AuthorHistory', { example: exampleHistory });
+
+export const statsWithUrgentSchema = statsSchema
+  .extend({
+    urgent_response: z
+      .object({
+        urgent: z.number().int(),
+        acted: z.number().int(),
+        first_action_ms: z.object({ p50: z.number().nullable(), p95: z.number().nullable() }),
+      })
+      .openapi({
+        description:
+          'Urgent decisions in the range, how many a moderator has acted on (reviewed), and p50/p95 milliseconds from acceptance to that first action',
+      }),
+  })
+  .openapi('StatsWithUrgentResponse', {
+    example: {
+      forum_id: 'chronic-pain',
+      from: '2026-10-21T00:00:00.000Z',
+      to: '2026-11-20T00:00:00.000Z',
+      volume: { decisions: 1840, posts: 1712, urgent: 6 },
+      actions: { allow: 1688, review: 102, redact: 2, hold: 46, remove: 2 },
+      flags: { misinformation: 31, unsafe_medical_advice: 44, hostility: 58, privacy_leak: 12, self_harm: 6 },
+      review_backlog: { count: 9, oldest_age_seconds: 5400 },
+      agreement: {
+        misinformation: { reviewed: 28, confirmed: 22, overridden: 6, rate: 0.79 },
+        unsafe_medical_advice: { reviewed: 40, confirmed: 35, overridden: 5, rate: 0.88 },
+        hostility: { reviewed: 51, confirmed: 47, overridden: 4, rate: 0.92 },
+        privacy_leak: { reviewed: 12, confirmed: 12, overridden: 0, rate: 1 },
+        self_harm: { reviewed: 6, confirmed: 6, overridden: 0, rate: 1 },
+      },
+      latency_ms: { post_to_verdict: { median: 42, p95: 180 }, verdict_to_review: { median: 1260000, p95: 14400000 } },
+      crisis_lane: {
+        posts: 9,
+        urgent: 6,
+        accepted_to_verdict_ms: { p50: 38, p99: 120 },
+        accepted_to_callback_ms: { p50: 55, p99: 160 },
+      },
+      urgent_response: { urgent: 6, acted: 6, first_action_ms: { p50: 240000, p95: 900000 } },
+    },
+  });

@@ -58,6 +58,20 @@ export const escalationSchema = z
     },
   });
 
+export const suggestedReplySchema = z
+  .object({
+    language: z.string(),
+    text: z.string(),
+    resources: z.array(z.object({ name: z.string(), phone: z.string().optional(), url: z.string().optional() })),
+  })
+  .openapi('SuggestedReply', {
+    example: {
+      language: 'en',
+      text: "Thank you for telling us how you're feeling. Living with this much pain is exhausting, and it makes sense that you're struggling. You're not alone here. If you're thinking about ending your life, please reach out now: Samaritans, 116 123 (free). If you might act on these thoughts soon, call 999. A moderator has been told and will check in.",
+      resources: [{ name: 'Samaritans', phone: '116 123 (free)' }],
+    },
+  });
+
 const exampleVerdict = {
   forum_id: 'chronic-pain',
   post_id: 'post-8841',
@@ -80,6 +94,7 @@ const exampleVerdict = {
   escalation: null,
   redacted_body: null,
   redactions: [],
+  suggested_reply: null,
 };
 
 export const verdictSchema = z
@@ -110,6 +125,10 @@ export const verdictSchema = z
       .openapi({
         description: 'The spans replaced in redacted_body, as offsets into the body the forum sent (UTF-16 code units, like evidence)',
       }),
+    suggested_reply: suggestedReplySchema.nullable().openapi({
+      description:
+        "For an urgent verdict: a reply the forum can show the member at once, built from the forum's crisis resources in the post's language; null otherwise",
+    }),
     escalation: escalationSchema.nullable().openapi({
       description: "The author's escalation rule in force when decided (see GET /v1/forums/{forumId}/authors/{authorId}); null when none",
     }),

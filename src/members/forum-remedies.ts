@@ -4,6 +4,7 @@ import { appendAuditEvent } from '../audit/audit-log.ts';
 import type { Db } from '../db/client.ts';
 import { forums } from '../db/schema/index.ts';
 import { AppError } from '../errors.ts';
+import { crisisSettingsSchema } from './crisis-support.ts';
 import { escalationRulesSchema } from './escalation.ts';
 import { redactionSettingsSchema } from './redaction.ts';
 import { threadAlertSettingsSchema } from './thread-tension.ts';
@@ -17,6 +18,7 @@ export const forumRemediesSchema = z
     escalation_rules: escalationRulesSchema.optional(),
     thread_alerts: threadAlertSettingsSchema.optional(),
     redaction: redactionSettingsSchema.optional(),
+    crisis: crisisSettingsSchema.optional(),
   })
   .strict();
 

@@ -1,3 +1,5 @@
+import type { SuggestedReply } from './crisis-support.ts';
+
 /** One span of someone else's personal data masked in `redacted_body`. */
 export interface Redaction {
   /** Offsets into the body the forum sent, in UTF-16 code units (JavaScript string indices). */
@@ -12,5 +14,5 @@ export interface DecisionRemedy {
   redacted_body?: string | null;
   redactions?: Redaction[];
   author_message?: { language: string; text: string } | null;
-  suggested_reply?: { language: string; text: string; resources: Array<{ name: string; phone?: string; url?: string }> } | null;
+  suggested_reply?: SuggestedReply | null;
 }

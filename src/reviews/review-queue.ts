@@ -76,6 +76,15 @@ export async function reviewQueue(
   return { items, next_cursor: rows.length > opts.limit && last ? encodeCursor(last.id) : null };
 }
 
+/** Seconds the oldest urgent decision still awaiting a moderator has waited since its post was accepted; null when none. */
+export async function oldestUrgentAge(db: DbOrTx, scope: ForumScope, forumId?: string): Promise<number | null> {
+  const [row] = await db
+    .select({ oldest: sql<string | null>`min((select v.received_at from revisions v where v.id = ${decisions.revisionId}))` })
+    .from(decisions)
+    .where(and(forumCondition(scope, forumId), eq(decisions.urgent, true), awaitingReview()));
+  return row?.oldest ? Math.max(0, Math.round((Date.now() - new Date(row.oldest).getTime()) / 1000)) : null;
+}
+
 /** The queue's rule, shared with the backlog figures in stats. */
 export function awaitingReview() {
   return and(

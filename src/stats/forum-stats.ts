@@ -35,6 +35,11 @@ export interface ForumStats {
     accepted_to_verdict_ms: LanePercentiles;
     accepted_to_callback_ms: LanePercentiles;
   };
+  /**
+   * Urgent decisions in the range: how many, how many a moderator has acted on (reviewed), and
+   * milliseconds from the post's acceptance to that first action.
+   */
+  urgent_response: { urgent: number; acted: number; first_action_ms: { p50: number | null; p95: number | null } };
 }
 
 export interface LanePercentiles {
@@ -50,7 +55,7 @@ export async function forumStats(db: DbOrTx, scope: ForumScope, q: { forumId?: s
   const forum = forumCondition(scope, q.forumId);
   const inRange = and(forum, gte(decisions.decidedAt, q.from), lt(decisions.decidedAt, q.to));
 
-  const [volumeRows, flagRows, backlogRows, agreementRows, latencyRows, laneRows] = await Promise.all([
+  const [volumeRows, flagRows, backlogRows, agreementRows, latencyRows, laneRows, urgentRows] = await Promise.all([
     db
       .select({
         decisions: count(),
@@ -109,6 +114,15 @@ export async function forumStats(db: DbOrTx, scope: ForumScope, q: { forumId?: s
       })
       .from(decisions)
       .where(and(inRange, eq(decisions.lane, 'urgent'))),
+    db
+      .select({
+        urgent: count(),
+        acted: sql<number>`count(${firstReview()})::int`,
+        p50: percentile(0.5, receivedAt(), firstReview()),
+        p95: percentile(0.95, receivedAt(), firstReview()),
+      })
+      .from(decisions)
+      .where(and(inRange, eq(decisions.urgent, true))),
   ]);
 
   const volume = volumeRows[0] as Record<string, number> | undefined;
@@ -125,6 +139,7 @@ export async function forumStats(db: DbOrTx, scope: ForumScope, q: { forumId?: s
   const backlog = backlogRows[0];
   const latency = latencyRows[0];
   const lane = laneRows[0];
+  const urgent = urgentRows[0];
   return {
     forum_id: q.forumId ?? null,
     from: q.from.toISOString(),
@@ -146,6 +161,11 @@ export async function forumStats(db: DbOrTx, scope: ForumScope, q: { forumId?: s
       urgent: lane?.urgent ?? 0,
       accepted_to_verdict_ms: { p50: lane?.verdictP50 ?? null, p99: lane?.verdictP99 ?? null },
       accepted_to_callback_ms: { p50: lane?.callbackP50 ?? null, p99: lane?.callbackP99 ?? null },
+    },
+    urgent_response: {
+      urgent: urgent?.urgent ?? 0,
+      acted: urgent?.acted ?? 0,
+      first_action_ms: { p50: urgent?.p50 ?? null, p95: urgent?.p95 ?? null },
     },
   };
 }

@@ -10,8 +10,13 @@ import { queuesDrained } from '../support/queues.ts';
 const CRISIS = "I've saved up all my pills and I'm going to take them tonight. Thank you all for everything.";
 const IN_PASSING = 'this pain is killing me, I could die for a nap';
 
+// Verdicts only: an urgent verdict's alert.urgent callback is tested in tests/integration/members.
 const callbacksFor = (h: Harness, postId: string) =>
-  h.receiver.calls.map((c) => JSON.parse(c.body).data).filter((d: { post_id: string }) => d.post_id === postId);
+  h.receiver.calls
+    .map((c) => JSON.parse(c.body))
+    .filter((b: { type: string }) => b.type.startsWith('verdict.'))
+    .map((b: { data: { post_id: string } }) => b.data)
+    .filter((d: { post_id: string }) => d.post_id === postId);
 
 describe('the crisis lane', () => {
   let h: Harness | undefined;

@@ -7,7 +7,7 @@ import { JOB_DELIVER } from '../../jobs/payloads.ts';
 import { openThreadAlerts } from '../../members/thread-alerts.ts';
 import { claimDecision, releaseClaim } from '../../reviews/claim-decision.ts';
 import { recordReview } from '../../reviews/record-review.ts';
-import { reviewQueue } from '../../reviews/review-queue.ts';
+import { oldestUrgentAge, reviewQueue } from '../../reviews/review-queue.ts';
 import {
   claimSchema,
   decisionDetailSchema,
@@ -102,7 +102,8 @@ export function decisionRoutes(ctx: AppContext) {
       });
       // A tense thread is one item, on the first page only (the alerts are few and not paged).
       const threads = q.cursor ? [] : await openThreadAlerts(ctx.database.db, scopeOf(key), q.forum_id);
-      return c.json({ ...page, threads }, 200);
+      const oldestUrgent = await oldestUrgentAge(ctx.database.db, scopeOf(key), q.forum_id);
+      return c.json({ ...page, threads, oldest_urgent_age_seconds: oldestUrgent }, 200);
     },
   );
 
