@@ -16,8 +16,8 @@ export interface RateLimit {
 /**
  * Counts one request against `subject` in a fixed window shared through Redis, and refuses it
  * with 429 and `Retry-After` (seconds to the window's end) past the limit. When Redis does not
- * answer in time the request is let through: `failOpen` is for routes that must not depend on
- * Redis (the dashboard API); ingest needs Redis anyway and answers 503 on its own.
+ * answer in time the request is let through: the dashboard API must not depend on Redis, and
+ * ingest, which needs Redis anyway, answers 503 when it queues.
  */
 export async function takeRate(
   redis: Redis,
