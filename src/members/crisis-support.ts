@@ -47,7 +47,14 @@ const DEFAULT_RESOURCES: CrisisResource[] = [
   { language: 'en', country: 'IE', name: 'Samaritans', phone: '116 123 (free)', emergency: '112' },
   { language: 'en', country: 'AU', name: 'Lifeline', phone: '13 11 14, text 0477 13 11 14', emergency: '000' },
   { language: 'es', country: 'ES', name: 'Línea 024', phone: '024', text: 'gratuita, 24 h', emergency: '112' },
-  { language: 'fr', country: 'FR', name: 'Numéro national de prévention du suicide', phone: '3114', text: 'gratuit, 24 h/24', emergency: '112' },
+  {
+    language: 'fr',
+    country: 'FR',
+    name: 'Numéro national de prévention du suicide',
+    phone: '3114',
+    text: 'gratuit, 24 h/24',
+    emergency: '112',
+  },
   {
     language: 'de',
     country: 'DE',

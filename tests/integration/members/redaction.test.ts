@@ -79,7 +79,7 @@ describe('redaction instead of removal', () => {
     expect(stored?.remedy?.redacted_body).toBeNull();
     expect(stored?.remedy?.redactions).toHaveLength(1);
     const [sent] = await h.ctx.database.db.select().from(deliveries).where(eq(deliveries.decisionId, verdict.decision_id));
-    expect((sent?.payload.data as { redacted_body: unknown }).redacted_body).toBeNull();
+    expect((sent?.payload as { data: { redacted_body: unknown } } | undefined)?.data.redacted_body).toBeNull();
     expect(JSON.stringify(sent?.payload)).not.toContain('tell her what you think');
   });
 });
