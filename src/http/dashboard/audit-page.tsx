@@ -1,14 +1,9 @@
 import type { FC } from 'hono/jsx';
+import type { CheckpointReport } from '../../audit/audit-checkpoints.ts';
 import type { AuditEventView } from '../../audit/audit-event-view.ts';
 import type { SignedIn } from '../../auth/dashboard-sessions.ts';
 import { auditEventTypes } from '../../db/schema/index.ts';
 import { Layout } from './layout.tsx';
-
-export interface ChainReport {
-  ok: boolean;
-  checked: number;
-  firstBroken?: { seq: number; id: number; reason: string };
-}
 
 interface AuditPageProps {
   nonce: string;
@@ -17,13 +12,29 @@ interface AuditPageProps {
   forumId?: string;
   type?: string;
   subjectId?: string;
-  report?: ChainReport;
+  report?: CheckpointReport;
+  /** Events written but not yet sealed into the chain. */
+  pending: number;
+  /** Whether the chain is keyed with HEARTH_AUDIT_KEY. */
+  keyed: boolean;
   events: AuditEventView[];
   nextCursor: string | null;
 }
 
 /** A forum's audit chain: whether it verifies, and its events, newest first. */
-export const AuditPage: FC<AuditPageProps> = ({ nonce, signedIn, forums, forumId, type, subjectId, report, events, nextCursor }) => {
+export const AuditPage: FC<AuditPageProps> = ({
+  nonce,
+  signedIn,
+  forums,
+  forumId,
+  type,
+  subjectId,
+  report,
+  pending,
+  keyed,
+  events,
+  nextCursor,
+}) => {
   const query = (extra: Record<string, string>) =>
     `?${new URLSearchParams(Object.entries({ forum_id: forumId ?? '', type: type ?? '', subject_id: subjectId ?? '', ...extra }).filter(([, v]) => v))}`;
   return (
@@ -64,10 +75,16 @@ export const AuditPage: FC<AuditPageProps> = ({ nonce, signedIn, forums, forumId
             <span class="ok">verified</span>
           ) : (
             <span class="broken">
-              BROKEN at event #{report.firstBroken?.seq} ({report.firstBroken?.reason})
+              NOT VERIFIED
+              {report.firstBroken ? `: broken at event #${report.firstBroken.seq} (${report.firstBroken.reason})` : ''}
             </span>
           )}
-          , {report.checked} events checked.
+          , {report.checked} events checked{keyed ? ' with the audit key' : ''}
+          {report.checkpoint &&
+            (report.checkpoint.ok
+              ? `, matching the signed checkpoint at #${report.checkpoint.seq}`
+              : `; checkpoint #${report.checkpoint.seq}: ${report.checkpoint.reason}`)}
+          {pending > 0 && `; ${pending} newer events still being sealed`}.
         </p>
       )}
       {events.length === 0 ? (

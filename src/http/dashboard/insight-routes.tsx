@@ -1,7 +1,8 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { verifyWithCheckpoint } from '../../audit/audit-checkpoints.ts';
 import { auditEventView } from '../../audit/audit-event-view.ts';
-import { verifyAuditChain } from '../../audit/audit-log.ts';
+import { pendingEvents } from '../../audit/audit-log.ts';
 import { listAuditEvents } from '../../audit/list-audit-events.ts';
 import { scopeOf } from '../../auth/api-keys.ts';
 import { assertInScope } from '../../auth/forum-scope.ts';
@@ -67,12 +68,17 @@ export function insightRoutes(ctx: AppContext) {
     const forumId = q.forum_id ?? forums[0];
     const scope = scopeOf(who.key);
     if (forumId) assertInScope(scope, forumId, `forum ${forumId}`);
-    const [report, page] = forumId
+    // As the API does: seal what waits so the page shows what just happened, then verify with
+    // the audit key and against the newest checkpoint.
+    if (forumId) await ctx.audit.sealer.seal(forumId);
+    const [report, pending, page] = forumId
       ? await Promise.all([
-          verifyAuditChain(ctx.database.db, forumId),
+          verifyWithCheckpoint(ctx.database.db, forumId, ctx.audit.key),
+          pendingEvents(ctx.database.db, forumId),
           listAuditEvents(ctx.database.db, scope, { forumId, type: q.type, subjectId: q.subject_id }, { limit: 100, cursor: q.cursor }),
         ])
-      : [undefined, { items: [], next_cursor: null }];
+      : [undefined, undefined, { items: [], next_cursor: null }];
+    const mask = who.key.role === 'auditor';
     return render(
       c,
       <AuditPage
@@ -83,7 +89,9 @@ export function insightRoutes(ctx: AppContext) {
         type={q.type}
         subjectId={q.subject_id}
         report={report}
-        events={page.items.map((e) => auditEventView(e))}
+        events={page.items.map((e) => auditEventView(e, { mask }))}
+        pending={pending?.count ?? 0}
+        keyed={ctx.audit.key !== undefined}
         nextCursor={page.next_cursor}
       />,
     );

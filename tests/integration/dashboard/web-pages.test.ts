@@ -60,6 +60,39 @@ describe('audit', () => {
     expect(auditor.lastHtml).toContain('<td>decided</td>');
     expect((await auditor.get('/dashboard/audit?forum_id=other-forum')).status).toBe(404);
   });
+
+  it('masks contact details in events for auditors, as the API does', async () => {
+    const d = await seedDecision(h.ctx, { postId: 'p-note', action: 'hold', flagged: [{ policy: 'privacy_leak', score: 0.9 }] });
+    await moderator.get(`/dashboard/decisions/${d.id}`);
+    const note = 'She asked us to write to robin.doe@example.org instead.';
+    expect((await moderator.post(`/dashboard/decisions/${d.id}/review`, { csrf: moderator.csrf(), outcome: 'confirm', note })).status).toBe(
+      303,
+    );
+    await moderator.get('/dashboard/audit?type=reviewed');
+    expect(moderator.lastHtml).toContain('robin.doe@example.org');
+    await auditor.get('/dashboard/audit?type=reviewed');
+    expect(auditor.lastHtml).toContain('She asked us to write to');
+    expect(auditor.lastHtml).not.toContain('robin.doe@example.org');
+  });
+
+  it('says NOT VERIFIED, naming the event, when a row was rewritten in SQL', async () => {
+    const sql = h.ctx.database.sql;
+    const [original] = await sql`select payload from audit_events where forum_id = 'chronic-pain' and seq = 2`;
+    const rewrite = (payload: unknown) =>
+      sql.begin(async (tx) => {
+        await tx`alter table audit_events disable trigger audit_events_append_only`;
+        await tx`update audit_events set payload = ${JSON.stringify(payload)}::jsonb where forum_id = 'chronic-pain' and seq = 2`;
+        await tx`alter table audit_events enable trigger audit_events_append_only`;
+      });
+    await rewrite({ ...original?.payload, post_id: 'someone-else' });
+    try {
+      await auditor.get('/dashboard/audit?forum_id=chronic-pain');
+      expect(auditor.lastHtml).toContain('NOT VERIFIED: broken at event #2 (hash does not match the event contents)');
+      expect(auditor.lastHtml).not.toContain('<span class="ok">verified</span>');
+    } finally {
+      await rewrite(original?.payload);
+    }
+  });
 });
 
 describe('author page', () => {
