@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { AppError } from '../errors.ts';
 import { getForum } from '../forums/forums.ts';
@@ -11,6 +12,7 @@ const FLAGS: Record<string, string> = {
   escalation_rules: '--escalation-rules',
   thread_alerts: '--thread-alerts',
   redaction: '--redact',
+  crisis: '--crisis',
 };
 
 export function remediesCommand(cli: Cli): Command {
@@ -33,22 +35,37 @@ export function remediesCommand(cli: Cli): Command {
     .option('--escalation-rules <json|off>', 'replace the escalation rules (a JSON array), or off to remove them')
     .option('--thread-alerts <json|off>', 'when a thread counts as tense, e.g. {"pile_on":{"authors":3,"within_minutes":60}}, or off')
     .option('--redact <policies|off>', 'redact instead of holding when these policies (privacy_leak) are the only problem, or off')
+    .option(
+      '--crisis <json|@file|off>',
+      'crisis resources for the reply to a member in crisis: {"country","resources":[…]}, a file with it, or off',
+    )
     .option('--json', 'print JSON')
     .description("change a forum's member remedies (audited; workers apply it within 30 seconds)")
     .addHelpText(
       'after',
       `\nExample (2 hostility flags within 14 days: the author's posts go to review for 7 days):\n  npx hearth remedies set --forum chronic-pain --escalation-rules '[{"id":"hostility-2-in-14d","policy":"hostility","flags":2,"within_days":14,"raise_to":"review","for_days":7}]'`,
     )
-    .action(async (opts: { forum: string; escalationRules?: string; threadAlerts?: string; redact?: string; json?: boolean }) => {
-      const change: Record<string, unknown> = {};
-      if (opts.escalationRules !== undefined) change.escalation_rules = jsonOrOff('--escalation-rules', opts.escalationRules);
-      if (opts.threadAlerts !== undefined) change.thread_alerts = jsonOrOff('--thread-alerts', opts.threadAlerts);
-      if (opts.redact !== undefined) change.redaction = opts.redact === 'off' ? null : { policies: opts.redact.split(',') };
-      if (Object.keys(change).length === 0)
-        throw new AppError('validation_failed', 'nothing to change: give --escalation-rules, --thread-alerts or --redact');
-      const updated = await withDatabase(cli, ({ db }) => updateRemedies(db, opts.forum, change, { actor: 'cli' })).catch(namingFlags);
-      printRemedies(cli, updated, Boolean(opts.json));
-    });
+    .action(
+      async (opts: {
+        forum: string;
+        escalationRules?: string;
+        threadAlerts?: string;
+        redact?: string;
+        crisis?: string;
+        json?: boolean;
+      }) => {
+        const change: Record<string, unknown> = {};
+        if (opts.escalationRules !== undefined) change.escalation_rules = jsonOrOff('--escalation-rules', opts.escalationRules);
+        if (opts.threadAlerts !== undefined) change.thread_alerts = jsonOrOff('--thread-alerts', opts.threadAlerts);
+        if (opts.redact !== undefined) change.redaction = opts.redact === 'off' ? null : { policies: opts.redact.split(',') };
+        if (opts.crisis !== undefined)
+          change.crisis = jsonOrOff('--crisis', opts.crisis.startsWith('@') ? readFlagFile('--crisis', opts.crisis.slice(1)) : opts.crisis);
+        if (Object.keys(change).length === 0)
+          throw new AppError('validation_failed', 'nothing to change: give --escalation-rules, --thread-alerts, --redact or --crisis');
+        const updated = await withDatabase(cli, ({ db }) => updateRemedies(db, opts.forum, change, { actor: 'cli' })).catch(namingFlags);
+        printRemedies(cli, updated, Boolean(opts.json));
+      },
+    );
 
   return remedies;
 }
@@ -58,6 +75,8 @@ function printRemedies(cli: Cli, remedies: ForumRemedies, json: boolean): void {
     print(cli.stdout, remedies, true);
     return;
   }
+  const lines = remedies.crisis?.resources.map((r) => `${r.name} (${r.language}${r.country ? `-${r.country}` : ''})`) ?? [];
+  cli.stdout.write(`crisis resources: ${lines.length > 0 ? lines.join(', ') : "Hearth's defaults"}\n`);
   cli.stdout.write(`redaction: ${remedies.redaction ? remedies.redaction.policies.join(', ') : 'off'}\n`);
   const { pile_on: pileOn, flagged_share: share } = remedies.thread_alerts ?? {};
   cli.stdout.write(
@@ -95,4 +114,15 @@ function namingFlags(err: unknown): never {
   for (const [field, flag] of Object.entries(FLAGS))
     message = message.replaceAll(`${field}.`, `${flag} `).replaceAll(`${field}:`, `${flag}:`);
   throw new AppError(err.code, message, { details: err.details, cause: err });
+}
+
+function readFlagFile(flag: string, path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new AppError(
+      'validation_failed',
+      `${flag} @${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`,
+    );
+  }
 }

@@ -5,7 +5,7 @@ import { dashboardRoutes } from './dashboard/routes.tsx';
 import type { HttpEnv } from './env.ts';
 import { errorBody } from './error-body.ts';
 import { createErrorHandler } from './error-handler.ts';
-import { threadAlertCallbackSchema } from './member-schemas.ts';
+import { threadAlertCallbackSchema, urgentAlertCallbackSchema } from './member-schemas.ts';
 import { observeRequests } from './middleware/observe-requests.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { auditRoutes } from './routes/audit-events.ts';
@@ -74,6 +74,13 @@ export function createApp(ctx: AppContext) {
     path: 'thread.alert',
     summary: 'Sent once when a thread turns tense (a pile-on on one member, or a high share of flagged posts); see ForumRemedies',
     request: { body: { content: { 'application/json': { schema: threadAlertCallbackSchema } } } },
+    responses: { 200: { description: 'As for verdict.created' } },
+  });
+  app.openAPIRegistry.registerWebhook({
+    method: 'post',
+    path: 'alert.urgent',
+    summary: 'Sent at once for an urgent verdict, on the crisis lane ahead of any delivery backlog: get a human to the member now',
+    request: { body: { content: { 'application/json': { schema: urgentAlertCallbackSchema } } } },
     responses: { 200: { description: 'As for verdict.created' } },
   });
 

@@ -6,7 +6,7 @@ import { redactionSettingsSchema } from '../members/redaction.ts';
 import { threadAlertSettingsSchema } from '../members/thread-tension.ts';
 import { actionOrder, policyIds } from '../moderation/types.ts';
 import { reviewQueuePageSchema, statsSchema } from './dashboard-schemas.ts';
-import { escalationSchema } from './schemas.ts';
+import { escalationSchema, suggestedReplySchema } from './schemas.ts';
 
 export const authorParams = z.object({
   forumId: z.string().openapi({ param: { name: 'forumId', in: 'path' }, example: 'chronic-pain' }),
@@ -325,5 +325,44 @@ export const statsWithUrgentSchema = statsSchema
         accepted_to_callback_ms: { p50: 55, p99: 160 },
       },
       urgent_response: { urgent: 6, acted: 6, first_action_ms: { p50: 240000, p95: 900000 } },
+    },
+  });
+
+export const urgentAlertCallbackSchema = z
+  .object({
+    type: z.literal('alert.urgent'),
+    data: z.object({
+      forum_id: z.string(),
+      post_id: z.string(),
+      revision: z.number().int(),
+      decision_id: z.uuid(),
+      thread_id: z.string().nullable(),
+      author_id: z.string().openapi({ description: "The forum's id for the member in crisis" }),
+      action: z.enum(actionOrder),
+      language: z.string().nullable(),
+      suggested_reply: suggestedReplySchema.nullable(),
+      decided_at: z.iso.datetime(),
+    }),
+  })
+  .openapi('UrgentAlertCallback', {
+    description: 'POSTed to the forum callback URL once per urgent decision, before any ordinary callback waiting in the backlog',
+    example: {
+      type: 'alert.urgent',
+      data: {
+        forum_id: 'chronic-pain',
+        post_id: 'post-9120',
+        revision: 1,
+        decision_id: '8a5b6c7d-9e0f-4a1b-2c3d-4e5f6a7b8c9d',
+        thread_id: 'thread-402',
+        author_id: 'u-77',
+        action: 'hold',
+        language: 'en',
+        suggested_reply: {
+          language: 'en',
+          text: "Thank you for telling us how you're feeling. Living with this much pain is exhausting, and it makes sense that you're struggling. You're not alone here. If you're thinking about ending your life, please reach out now: Samaritans, 116 123. If you might act on these thoughts soon, call 999. A moderator has been told and will check in.",
+          resources: [{ name: 'Samaritans', phone: '116 123' }],
+        },
+        decided_at: '2026-11-20T23:41:07.221Z',
+      },
     },
   });

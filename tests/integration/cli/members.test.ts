@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import postgres from 'postgres';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type CliRun, hearth as run } from '../../support/cli.ts';
@@ -44,7 +47,7 @@ describe('hearth remedies and authors', () => {
 
     await hearth('remedies', 'set', '--forum', 'chronic-pain', '--escalation-rules', 'off');
     expect((await hearth('remedies', 'show', '--forum', 'chronic-pain')).stdout).toBe(
-      'redaction: off\nthread alerts: off\nescalation rules: none\n',
+      "crisis resources: Hearth's defaults\nredaction: off\nthread alerts: off\nescalation rules: none\n",
     );
     const audit = await hearth('audit', 'list', '--forum', 'chronic-pain', '--json');
     expect(audit.stdout.split('\n').filter((l) => l.includes('remedies.escalation_rules'))).toHaveLength(2);
@@ -64,6 +67,22 @@ describe('hearth remedies and authors', () => {
     expect(bad.stderr).toMatch(/--redact policies: only privacy_leak/);
     await hearth('remedies', 'set', '--forum', 'chronic-pain', '--redact', 'privacy_leak');
     expect((await hearth('remedies', 'show', '--forum', 'chronic-pain')).stdout).toContain('redaction: privacy_leak\n');
+  });
+
+  it('takes crisis resources inline or from a file, refusing a bad one with the field named', async () => {
+    const bad = await run(['remedies', 'set', '--forum', 'chronic-pain', '--crisis', '{"resources":[{"language":"en","name":"X"}]}'], {
+      env,
+    });
+    expect(bad.stderr).toMatch(/--crisis resources\.0: give a phone number, a link or both/);
+    const missing = await run(['remedies', 'set', '--forum', 'chronic-pain', '--crisis', '@/nonexistent/crisis.json'], { env });
+    expect(missing.stderr).toMatch(/--crisis @\/nonexistent\/crisis\.json: no such file/);
+    const file = join(mkdtempSync(join(tmpdir(), 'hearth-crisis-')), 'crisis.json');
+    writeFileSync(
+      file,
+      JSON.stringify({ country: 'GB', resources: [{ language: 'en', country: 'GB', name: 'Samaritans', phone: '116 123' }] }),
+    );
+    await hearth('remedies', 'set', '--forum', 'chronic-pain', '--crisis', `@${file}`);
+    expect((await hearth('remedies', 'show', '--forum', 'chronic-pain')).stdout).toContain('crisis resources: Samaritans (en-GB)\n');
   });
 
   it('answers an unknown author with a clear refusal', async () => {
