@@ -51,8 +51,9 @@ export async function afterDecisionStored(ctx: AppContext, input: DecisionInput,
     threadId: input.job.post.thread_id,
     authorId: input.job.post.author.id,
   });
-  // Without acceptedAt: the crisis lane's "delivered" figure is the verdict's callback, not the alert's.
-  if (alertId) await ctx.queues.deliverUrgent.add(JOB_DELIVER, { deliveryId: alertId }, { jobId: alertId });
+  // Without acceptedAt: the crisis lane's "delivered" figure is the verdict's callback, not the
+  // alert's. LIFO puts it at the head of the lane's own queue, before callbacks already waiting there.
+  if (alertId) await ctx.queues.deliverUrgent.add(JOB_DELIVER, { deliveryId: alertId }, { jobId: alertId, lifo: true });
   await checkThreadAfter(ctx, input, decision);
 }
 
