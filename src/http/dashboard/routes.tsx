@@ -6,9 +6,9 @@ import { endSession, findSession, randomToken, startSession, tokensMatch } from 
 import type { AppContext } from '../../context.ts';
 import { getDecisionDetail } from '../../decisions/decision-detail.ts';
 import { threadDecisions } from '../../decisions/related-decisions.ts';
+import { queueCommittedDelivery } from '../../deliveries/queue-delivery.ts';
 import { AppError } from '../../errors.ts';
 import { getForum } from '../../forums/forums.ts';
-import { JOB_DELIVER } from '../../jobs/payloads.ts';
 import { parseForumOverrides } from '../../moderation/overrides.ts';
 import { actionOrder, type PolicyId, policyIds } from '../../moderation/types.ts';
 import { claimDecision } from '../../reviews/claim-decision.ts';
@@ -197,14 +197,7 @@ export function dashboardRoutes(ctx: AppContext) {
         `the review was not recorded: ${input.error.issues.map((i) => `${i.path.join('.') || 'form'}: ${i.message}`).join('; ')}`,
       );
     const { review, deliveryId } = await recordReview(ctx.database.db, scopeOf(who.key), id.data, input.data, reviewerOf(who.key));
-    if (deliveryId) {
-      // After commit, as the API route does; with Redis down the delivery stays pending and the sweep sends it.
-      await ctx.queues.deliver
-        .add(JOB_DELIVER, { deliveryId }, { jobId: deliveryId })
-        .catch((err: unknown) =>
-          ctx.log.warn({ err: (err as Error).message, delivery_id: deliveryId }, 'could not queue verdict.updated; the sweep will'),
-        );
-    }
+    if (deliveryId) await queueCommittedDelivery(ctx.queues, ctx.log, deliveryId, 'verdict.updated');
     return c.redirect(`/dashboard/queue?done=${review.outcome}&post=${encodeURIComponent(review.postId)}`, 303);
   });
 

@@ -3,7 +3,7 @@ import { scopeOf } from '../../auth/api-keys.ts';
 import type { AppContext } from '../../context.ts';
 import { getDecisionDetail, reviewView } from '../../decisions/decision-detail.ts';
 import { listDecisions } from '../../decisions/list-decisions.ts';
-import { JOB_DELIVER } from '../../jobs/payloads.ts';
+import { queueCommittedDelivery } from '../../deliveries/queue-delivery.ts';
 import { openThreadAlerts } from '../../members/thread-alerts.ts';
 import { claimDecision, releaseClaim } from '../../reviews/claim-decision.ts';
 import { recordReview } from '../../reviews/record-review.ts';
@@ -163,14 +163,7 @@ export function decisionRoutes(ctx: AppContext) {
         c.req.valid('json'),
         reviewerOf(key),
       );
-      if (deliveryId) {
-        // After commit. If Redis is down the delivery stays pending and the sweep sends it.
-        await ctx.queues.deliver
-          .add(JOB_DELIVER, { deliveryId }, { jobId: deliveryId })
-          .catch((err: unknown) =>
-            ctx.log.warn({ err: (err as Error).message, delivery_id: deliveryId }, 'could not queue verdict.updated; the sweep will'),
-          );
-      }
+      if (deliveryId) await queueCommittedDelivery(ctx.queues, ctx.log, deliveryId, 'verdict.updated');
       return c.json({ review: reviewView(review), delivery_id: deliveryId }, 201);
     },
   );
