@@ -44,7 +44,9 @@ beforeAll(async () => {
 
 afterAll(async () => {
   const byClass = [...statuses.entries()].sort(([a], [b]) => a - b).map(([s, n]) => `${s}: ${n}`);
-  console.log(`fuzz figures: routes ${routes.length}, requests fuzzed ${sent}, 5xx seen ${fivexx}, statuses { ${byClass.join(', ')} }`);
+  process.stdout.write(
+    `fuzz figures: routes ${routes.length}, requests fuzzed ${sent}, 5xx seen ${fivexx}, statuses { ${byClass.join(', ')} }\n`,
+  );
   await h?.close();
 });
 
@@ -73,7 +75,11 @@ async function send(method: string, path: string, init: { headers?: Record<strin
   sent++;
   let res: Response;
   try {
-    res = await h.app.request(path, { method, headers: init.headers, body: method === 'GET' || method === 'HEAD' ? undefined : init.body });
+    res = await h.app.request(path, {
+      method,
+      headers: init.headers,
+      body: method === 'GET' || method === 'HEAD' ? undefined : (init.body as BodyInit | undefined),
+    });
   } catch (err) {
     // app.request itself refuses some URLs (a malformed one); that is the client's side, not the service.
     if (err instanceof TypeError) return 0;
