@@ -42,6 +42,8 @@ const { values: args } = parseArgs({
     'ingest-seconds': { type: 'string', default: '5' },
     connections: { type: 'string', default: '50' },
     'skip-scale': { type: 'boolean', default: false },
+    /** Comma-separated parts to run: e2e, ingest, drain (default all). */
+    only: { type: 'string', default: 'e2e,ingest,drain' },
   },
 });
 const e2ePosts = Number(args.posts);
@@ -53,6 +55,7 @@ const rates = String(args.rates)
 const rateSeconds = Number(args['rate-seconds']);
 const ingestSeconds = Number(args['ingest-seconds']);
 const connections = Number(args.connections);
+const parts = new Set(String(args.only).split(','));
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const run = randomBytes(4).toString('hex');
@@ -233,7 +236,9 @@ async function freePort(): Promise<number> {
   return port;
 }
 function startHearth(role: 'all' | 'api' | 'workers', port: number): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', role], {
+  // HEARTH_BENCH_PROFILE=dir writes a V8 CPU profile of each Hearth process there (open in Chrome DevTools).
+  const profile = process.env.HEARTH_BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.HEARTH_BENCH_PROFILE] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'src/main.ts', role], {
     cwd: root,
     env: {
       PATH: process.env.PATH,
@@ -310,7 +315,7 @@ try {
   note(`node ${process.version}, ${cpus().length} cores, ${cpus()[0]?.model ?? '?'}`);
 
   // 1. End to end on `npm start`, closed loop, then open loop.
-  {
+  if (parts.has('e2e')) {
     const port = await freePort();
     const child = startHearth('all', port);
     await untilHealthy(port);
@@ -352,7 +357,7 @@ try {
   }
 
   // 2. Ingest: start:api against two baselines, same requests, same load generator.
-  {
+  if (parts.has('ingest')) {
     const ingest: Record<string, LoadResult> = {};
     const baselinePrefix = `${prefix}-baseline`;
     for (const mode of ['bare', 'bullmq'] as const) {
@@ -389,41 +394,43 @@ try {
   }
 
   // 3. Worker drain: queue posts with the workers away, then time the drain.
-  const noopRate = await (async () => {
-    const noopPrefix = `${prefix}-noop`;
-    const queue = new Queue('moderate', { connection: new Redis(redisUrl, { maxRetriesPerRequest: null }), prefix: noopPrefix });
-    await queue.pause();
-    const template = makePost();
-    for (let i = 0; i < drainPosts; i += 1000) {
-      await queue.addBulk(
-        Array.from({ length: Math.min(1000, drainPosts - i) }, (_, j) => ({
-          name: 'moderate',
-          data: { forumId: forum.id, post: JSON.parse(template.raw) as unknown, n: i + j },
-          opts: { removeOnComplete: true },
-        })),
-      );
-    }
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', 'bench/support/noop-worker.ts', 'moderate', noopPrefix, String(config.workers.moderateConcurrency), redisUrl],
-      { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
-    );
-    children.add(child);
-    await readLine(child);
-    note(`drain baseline: no-op worker, ${drainPosts} jobs`);
-    const t0 = performance.now();
-    await queue.resume();
-    for (;;) {
-      const c = await queue.getJobCounts('waiting', 'active', 'paused', 'delayed');
-      if ((c.waiting ?? 0) + (c.active ?? 0) + (c.paused ?? 0) + (c.delayed ?? 0) === 0) break;
-      await new Promise((r) => setTimeout(r, 10));
-    }
-    const seconds = (performance.now() - t0) / 1000;
-    await stop(child);
-    await queue.obliterate({ force: true });
-    await queue.close();
-    return drainPosts / seconds;
-  })();
+  const noopRate = !parts.has('drain')
+    ? 0
+    : await (async () => {
+        const noopPrefix = `${prefix}-noop`;
+        const queue = new Queue('moderate', { connection: new Redis(redisUrl, { maxRetriesPerRequest: null }), prefix: noopPrefix });
+        await queue.pause();
+        const template = makePost();
+        for (let i = 0; i < drainPosts; i += 1000) {
+          await queue.addBulk(
+            Array.from({ length: Math.min(1000, drainPosts - i) }, (_, j) => ({
+              name: 'moderate',
+              data: { forumId: forum.id, post: JSON.parse(template.raw) as unknown, n: i + j },
+              opts: { removeOnComplete: true },
+            })),
+          );
+        }
+        const child = spawn(
+          process.execPath,
+          ['--import', 'tsx', 'bench/support/noop-worker.ts', 'moderate', noopPrefix, String(config.workers.moderateConcurrency), redisUrl],
+          { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
+        );
+        children.add(child);
+        await readLine(child);
+        note(`drain baseline: no-op worker, ${drainPosts} jobs`);
+        const t0 = performance.now();
+        await queue.resume();
+        for (;;) {
+          const c = await queue.getJobCounts('waiting', 'active', 'paused', 'delayed');
+          if ((c.waiting ?? 0) + (c.active ?? 0) + (c.paused ?? 0) + (c.delayed ?? 0) === 0) break;
+          await new Promise((r) => setTimeout(r, 10));
+        }
+        const seconds = (performance.now() - t0) / 1000;
+        await stop(child);
+        await queue.obliterate({ force: true });
+        await queue.close();
+        return drainPosts / seconds;
+      })();
 
   const drain = async (workerProcesses: number): Promise<{ rate: number; rss: number[] }> => {
     const port = await freePort();
@@ -442,24 +449,26 @@ try {
     for (const w of workers) await stop(w);
     return { rate: load.accepted / ((last - t0) / 1000), rss };
   };
-  const one = await drain(1);
-  row(
-    `worker drain: ${drainPosts.toLocaleString('en')} queued posts → scored, decided, audited, delivered (start:workers ×1)`,
-    rate(one.rate),
-    `no-op BullMQ worker, concurrency ${config.workers.moderateConcurrency}: ${rate(noopRate, 'jobs/s')}`,
-    `${(one.rate / noopRate).toFixed(2)}× no-op`,
-    '≥ 0.35× no-op',
-  );
-  row('memory: start:workers process RSS after the drain', `${one.rss.map((r) => r.toFixed(0)).join(', ')} MB`, '—', '', '≤ 150 MB');
-  if (!args['skip-scale']) {
-    const two = await drain(2);
+  if (parts.has('drain')) {
+    const one = await drain(1);
     row(
-      'scale-out: the same drain with start:workers ×2',
-      rate(two.rate),
-      `start:workers ×1: ${rate(one.rate)}`,
-      `${(two.rate / one.rate).toFixed(2)}×`,
-      'near 2× where cores allow',
+      `worker drain: ${drainPosts.toLocaleString('en')} queued posts → scored, decided, audited, delivered (start:workers ×1)`,
+      rate(one.rate),
+      `no-op BullMQ worker, concurrency ${config.workers.moderateConcurrency}: ${rate(noopRate, 'jobs/s')}`,
+      `${(one.rate / noopRate).toFixed(2)}× no-op`,
+      '≥ 0.35× no-op',
     );
+    row('memory: start:workers process RSS after the drain', `${one.rss.map((r) => r.toFixed(0)).join(', ')} MB`, '—', '', '≤ 150 MB');
+    if (!args['skip-scale']) {
+      const two = await drain(2);
+      row(
+        'scale-out: the same drain with start:workers ×2',
+        rate(two.rate),
+        `start:workers ×1: ${rate(one.rate)}`,
+        `${(two.rate / one.rate).toFixed(2)}×`,
+        'near 2× where cores allow',
+      );
+    }
   }
   const redisAfter = await redisMemory();
   row(

@@ -8,6 +8,8 @@ import { pendingEvents, sealBatch } from './audit-log.ts';
 export interface SealerOptions {
   key?: AuditKey;
   batchSize?: number;
+  /** How long a nudge waits for others to join it (default 25 ms). */
+  nudgeDelayMs?: number;
   /** A forum gets a checkpoint of its new head when its last one is at least this old. */
   checkpointIntervalMs: number;
   /** Called after the commit with each new checkpoint (to send it to the forum). */
@@ -27,15 +29,25 @@ export interface SealerOptions {
 export class AuditSealer {
   private readonly inFlight = new Map<string, { again: boolean; promise: Promise<number> }>();
   private readonly lastCheckpointAt = new Map<string, number>();
+  private readonly scheduled = new Map<string, NodeJS.Timeout>();
 
   constructor(
     private readonly db: DbOrTx,
     private readonly opts: SealerOptions,
   ) {}
 
-  /** Seals soon, without waiting. */
+  /**
+   * Seals soon, without waiting. Nudges within `nudgeDelayMs` of the first fold into one pass,
+   * so a busy forum is sealed in batches rather than a transaction per event.
+   */
   nudge(forumId: string): void {
-    this.seal(forumId).catch((err: Error) => this.opts.onError?.(err, forumId));
+    if (this.scheduled.has(forumId)) return;
+    const timer = setTimeout(() => {
+      this.scheduled.delete(forumId);
+      this.seal(forumId).catch((err: Error) => this.opts.onError?.(err, forumId));
+    }, this.opts.nudgeDelayMs ?? 25);
+    timer.unref();
+    this.scheduled.set(forumId, timer);
   }
 
   /** Seals every event of the forum committed before the call; resolves with how many this pass sealed. */

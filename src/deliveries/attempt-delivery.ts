@@ -1,7 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { appendAuditEvent } from '../audit/audit-log.ts';
 import type { Db } from '../db/client.ts';
-import { deliveries, deliveryAttempts, forums } from '../db/schema/index.ts';
+import { auditEvents, deliveries, deliveryAttempts, forums } from '../db/schema/index.ts';
 import { integrationsSchema } from '../engines/engine.ts';
 import { postJson } from '../webhooks/post-json.ts';
 import { signedHeaders } from '../webhooks/standard-webhooks.ts';
@@ -71,11 +71,32 @@ export async function attemptDelivery(db: Db, deliveryId: string, opts: AttemptO
   const outcome: AttemptOutcome = ok ? 'succeeded' : gone ? 'gone' : lastAttempt ? 'failed' : 'retry';
   if (!ok && !error) error = `HTTP ${statusCode}`;
 
+  const finished = outcome !== 'retry';
+  const audited = ok || outcome === 'failed';
+  if (!gone) {
+    // The common case in one statement (atomic as a transaction, one round trip instead of
+    // five): the attempt, the delivery's new state and, when it is final, its audit event.
+    const auditPayload = { webhook_id: delivery.webhookId, decision_id: delivery.decisionId, attempt, status_code: statusCode ?? null };
+    await db.execute(sql`with attempt as (
+        insert into ${deliveryAttempts} (delivery_id, attempt, status_code, latency_ms, error, started_at)
+        values (${deliveryId}, ${attempt}, ${statusCode ?? null}, ${latencyMs}, ${error ?? null}, ${startedAt.toISOString()}::timestamptz)
+      ), updated as (
+        update ${deliveries} set attempts = attempts + 1, last_status_code = ${statusCode ?? null}, last_error = ${error ?? null},
+          last_attempt_at = ${startedAt.toISOString()}::timestamptz,
+          status = ${finished ? (ok ? 'succeeded' : 'failed') : 'pending'},
+          completed_at = ${finished ? sql`now()` : sql`null`}
+        where id = ${deliveryId} and status = 'pending'
+      )
+      insert into ${auditEvents} (forum_id, type, actor, subject_id, payload, created_at)
+      select ${forum.id}, ${ok ? 'delivered' : 'delivery_failed'}, 'system', ${deliveryId}, ${JSON.stringify(auditPayload)}::jsonb, now()
+      where ${audited}`);
+    return { outcome, attempt, statusCode, error, forumId: forum.id };
+  }
+
   await db.transaction(async (tx) => {
     await tx
       .insert(deliveryAttempts)
       .values({ deliveryId, attempt, statusCode: statusCode ?? null, latencyMs, error: error ?? null, startedAt });
-    const finished = outcome !== 'retry';
     await tx
       .update(deliveries)
       .set({
