@@ -22,3 +22,16 @@ export async function threadDecisions(db: DbOrTx, forumId: string, threadId: str
     .slice(0, limit)
     .map(({ decidedAt, ...r }) => ({ ...r, decided_at: decidedAt.toISOString() }));
 }
+
+/**
+ * What a decision carries beyond its action: the author's escalation standing when decided, and
+ * the remedy (redacted text, a message for the author, a suggested crisis reply). Call after the
+ * decision was found within the reader's forums.
+ */
+export async function decisionExtras(db: DbOrTx, decisionId: string) {
+  const [row] = await db
+    .select({ remedy: decisions.remedy, escalation: decisions.escalation })
+    .from(decisions)
+    .where(eq(decisions.id, decisionId));
+  return { remedy: row?.remedy ?? null, escalation: row?.escalation ?? null };
+}

@@ -1,6 +1,7 @@
 import type { FC } from 'hono/jsx';
 import type { SignedIn } from '../../auth/dashboard-sessions.ts';
 import type { DecisionDetail } from '../../decisions/decision-detail.ts';
+import type { decisionExtras } from '../../decisions/related-decisions.ts';
 import { actionOrder, type ModerationAction, type PolicyId, type PolicyResult, policyIds } from '../../moderation/types.ts';
 import { segmentText } from './highlight.ts';
 import { age, Layout } from './layout.tsx';
@@ -20,6 +21,7 @@ interface DecisionPageProps {
   /** The threshold in force for this forum, per policy (the forum's override, else the policy's). */
   flagAt: Partial<Record<PolicyId, number>>;
   thread: ThreadPost[];
+  extras: Awaited<ReturnType<typeof decisionExtras>>;
   /** Someone else's claim, which keeps this reader from reviewing for now. */
   claimedByOther?: { claimed_by: string; expires_at: string };
   error?: string;
@@ -73,8 +75,49 @@ const ScoreBar: FC<{ score: number; flagAt?: number }> = ({ score, flagAt }) => 
   </svg>
 );
 
+const Remedy: FC<{ remedy: NonNullable<Awaited<ReturnType<typeof decisionExtras>>['remedy']> }> = ({ remedy }) => (
+  <>
+    {remedy.redacted_body && (
+      <>
+        <h3>Published with personal data masked</h3>
+        <p class="post-text">{remedy.redacted_body}</p>
+      </>
+    )}
+    {remedy.author_message && (
+      <>
+        <h3>Message for the author</h3>
+        <p lang={remedy.author_message.language}>{remedy.author_message.text}</p>
+      </>
+    )}
+    {remedy.suggested_reply && (
+      <>
+        <h3>Suggested reply to a member in crisis</h3>
+        <p lang={remedy.suggested_reply.language}>{remedy.suggested_reply.text}</p>
+        <ul>
+          {remedy.suggested_reply.resources.map((r) => (
+            <li>
+              {r.name}
+              {r.phone && <>: {r.phone}</>}
+              {r.url && (
+                <>
+                  {' '}
+                  (
+                  <a href={r.url} rel="noreferrer noopener">
+                    {r.url}
+                  </a>
+                  )
+                </>
+              )}
+            </li>
+          ))}
+        </ul>
+      </>
+    )}
+  </>
+);
+
 /** One decision: the post with its evidence, why it was flagged, what happened since, and the review forms. */
-export const DecisionPage: FC<DecisionPageProps> = ({ nonce, signedIn, detail, flagAt, thread, claimedByOther, error }) => {
+export const DecisionPage: FC<DecisionPageProps> = ({ nonce, signedIn, detail, flagAt, thread, extras, claimedByOther, error }) => {
   const canReview = signedIn.key.role !== 'auditor' && !claimedByOther;
   const current = detail.review?.action ?? detail.action;
   const override = suggestedOverride(current);
@@ -187,6 +230,13 @@ export const DecisionPage: FC<DecisionPageProps> = ({ nonce, signedIn, detail, f
           <p class="meta">
             Scorers: {detail.scorers.join(', ')} · policy set {detail.policy_set_version}
           </p>
+          {extras.escalation?.applied && (
+            <p class="claim">
+              The author's standing raised this post from {extras.escalation.previous_action} to {extras.escalation.raise_to} (
+              {extras.escalation.policy} flags; rule in force until {extras.escalation.expires_at.slice(0, 10)}).
+            </p>
+          )}
+          {extras.remedy && <Remedy remedy={extras.remedy} />}
           {llm && (
             <>
               <h3>The LLM's part</h3>

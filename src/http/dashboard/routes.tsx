@@ -5,7 +5,7 @@ import { scopeOf } from '../../auth/api-keys.ts';
 import { endSession, findSession, randomToken, startSession, tokensMatch } from '../../auth/dashboard-sessions.ts';
 import type { AppContext } from '../../context.ts';
 import { getDecisionDetail } from '../../decisions/decision-detail.ts';
-import { threadDecisions } from '../../decisions/related-decisions.ts';
+import { decisionExtras, threadDecisions } from '../../decisions/related-decisions.ts';
 import { queueCommittedDelivery } from '../../deliveries/queue-delivery.ts';
 import { AppError } from '../../errors.ts';
 import { getForum } from '../../forums/forums.ts';
@@ -146,8 +146,9 @@ export function dashboardRoutes(ctx: AppContext) {
       });
     }
     const detail = await getDecisionDetail(ctx.database.db, scope, id.data, { mask: who.key.role === 'auditor' });
-    const [forum, thread] = await Promise.all([
+    const [forum, extras, thread] = await Promise.all([
       getForum(ctx.database.db, detail.forum_id),
+      decisionExtras(ctx.database.db, detail.id),
       detail.post.thread_id ? threadDecisions(ctx.database.db, detail.forum_id, detail.post.thread_id, detail.post_id) : [],
     ]);
     const overrides = (() => {
@@ -170,6 +171,7 @@ export function dashboardRoutes(ctx: AppContext) {
         detail={detail}
         flagAt={flagAt}
         thread={thread}
+        extras={extras}
         claimedByOther={claimConflict && detail.claim ? detail.claim : undefined}
       />,
     );

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { reviewClaims, reviews } from '../../../src/db/schema/index.ts';
+import { decisions, reviewClaims, reviews } from '../../../src/db/schema/index.ts';
 import { createForum } from '../../../src/forums/forums.ts';
 import { DashboardClient } from '../../support/dashboard-client.ts';
 import { eventually } from '../../support/eventually.ts';
@@ -88,6 +88,33 @@ describe('the decision page', () => {
     const samTry = await sam.post(`/dashboard/decisions/${d.id}/review`, { csrf: sam.csrf(), outcome: 'confirm' });
     expect(samTry.status).toBe(409);
     expect(await reviewsOf(d.id)).toHaveLength(0);
+  });
+
+  it('shows the remedy a decision carries: the masked text and a suggested crisis reply with its lines', async () => {
+    const d = await seedDecision(h.ctx, {
+      postId: 'wd-remedy',
+      action: 'hold',
+      urgent: true,
+      flagged: [{ policy: 'self_harm', score: 0.95 }],
+    });
+    await h.ctx.database.db
+      .update(decisions)
+      .set({
+        remedy: {
+          redacted_body: 'Call [phone] tonight.',
+          suggested_reply: {
+            language: 'en',
+            text: 'We are glad you posted. You are not alone.',
+            resources: [{ name: 'Lifeline', phone: '13 11 14' }],
+          },
+        },
+      })
+      .where(eq(decisions.id, d.id));
+    await alex.get(`/dashboard/decisions/${d.id}`);
+    expect(alex.lastHtml).toContain('Call [phone] tonight.');
+    expect(alex.lastHtml).toContain('Suggested reply to a member in crisis');
+    expect(alex.lastHtml).toContain('We are glad you posted. You are not alone.');
+    expect(alex.lastHtml).toContain('Lifeline: 13 11 14');
   });
 
   it('answers 404 for another forum’s decision, and for an id that is not one', async () => {
