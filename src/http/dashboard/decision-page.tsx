@@ -210,7 +210,7 @@ export const DecisionPage: FC<DecisionPageProps> = ({ nonce, signedIn, detail, f
                   <td>
                     {p.score.toFixed(2)} <ScoreBar score={p.score} flagAt={flagAt[p.policy]} />
                   </td>
-                  <td>{flagAt[p.policy]?.toFixed(2) ?? '—'}</td>
+                  <td data-label="flag_at">{flagAt[p.policy]?.toFixed(2) ?? '—'}</td>
                   <td>
                     {p.rationale}
                     {p.claim && (

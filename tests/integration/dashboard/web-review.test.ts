@@ -74,7 +74,7 @@ describe('the decision page', () => {
       '<span class="ev-label ev-privacy_leak">privacy_leak</span><mark class="ev ev-privacy_leak" title="privacy_leak">0412 555 019</mark>',
     );
     const flagAt = h.ctx.policySet.byId.get('hostility')?.flag_at ?? 0;
-    expect(html).toContain(`<td>${flagAt.toFixed(2)}</td>`);
+    expect(html).toContain(`<td data-label="flag_at">${flagAt.toFixed(2)}</td>`);
     expect(html).toContain('seeded hostility flag');
     expect(html).toContain('verdict.created');
     expect(html).toContain('decided by');
