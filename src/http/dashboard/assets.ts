@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { Hono } from 'hono';
+import { etag } from 'hono/etag';
 import type { DashboardEnv } from './env.ts';
 
 const ASSETS = {
@@ -14,6 +15,8 @@ const ASSETS = {
 export function assetRoutes() {
   const app = new Hono<DashboardEnv>();
   const cache = new Map<string, Promise<Buffer>>();
+  // Revalidated on every use (a 304 when unchanged), so a new release's style and script apply at once.
+  app.use('*', etag());
   app.get('/:name', async (c) => {
     const name = c.req.param('name');
     if (!Object.hasOwn(ASSETS, name)) return c.text('no such asset', 404);
@@ -25,7 +28,7 @@ export function assetRoutes() {
     }
     return c.body(new Uint8Array(await body), 200, {
       'content-type': ASSETS[name as keyof typeof ASSETS],
-      'cache-control': 'public, max-age=3600',
+      'cache-control': 'no-cache',
     });
   });
   return app;

@@ -1,8 +1,6 @@
 import type { Child, FC } from 'hono/jsx';
 import type { SignedIn } from '../../auth/dashboard-sessions.ts';
 
-export const ASSET_VERSION = '1';
-
 interface LayoutProps {
   title: string;
   nonce: string;
@@ -27,7 +25,7 @@ export const Layout: FC<LayoutProps> = ({ title, nonce, signedIn, section, child
       <meta charset="utf-8" />
       <meta name="viewport" content="width=device-width, initial-scale=1" />
       <title>{`${title} · Hearth`}</title>
-      <link rel="stylesheet" href={`/dashboard/assets/dashboard.css?v=${ASSET_VERSION}`} />
+      <link rel="stylesheet" href="/dashboard/assets/dashboard.css" />
     </head>
     <body>
       <a class="skip" href="#main">
@@ -67,7 +65,7 @@ export const Layout: FC<LayoutProps> = ({ title, nonce, signedIn, section, child
         {children}
       </main>
       {signedIn && <KeyboardHelp />}
-      <script nonce={nonce} src={`/dashboard/assets/dashboard.js?v=${ASSET_VERSION}`} />
+      <script nonce={nonce} src="/dashboard/assets/dashboard.js" />
     </body>
   </html>
 );

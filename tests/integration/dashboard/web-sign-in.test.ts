@@ -50,6 +50,9 @@ describe('signing in to /dashboard', () => {
     const js = await browser.get('/dashboard/assets/dashboard.js');
     expect(js.headers.get('content-type')).toContain('text/javascript');
     expect(await js.text()).toContain("case 'j'");
+    const tag = js.headers.get('etag') ?? '';
+    expect(tag).not.toBe('');
+    expect((await browser.get('/dashboard/assets/dashboard.js', { 'if-none-match': tag })).status).toBe(304);
     expect((await browser.get('/dashboard/assets/..%2F..%2Fcontext.ts')).status).toBe(404);
   });
 
