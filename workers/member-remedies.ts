@@ -2,10 +2,11 @@ import type { AppContext } from '../src/context.ts';
 import type { Decision } from '../src/db/schema/index.ts';
 import type { DecisionInput } from '../src/decisions/record-decision.ts';
 import { JOB_DELIVER } from '../src/jobs/payloads.ts';
+import { authorMessage } from '../src/members/author-message.ts';
 import { applyAuthorStanding } from '../src/members/author-standing.ts';
 import { suggestedReply } from '../src/members/crisis-support.ts';
 import { remediesOf } from '../src/members/forum-remedies.ts';
-import { redactVerdict } from '../src/members/redaction.ts';
+import { findRedactions, redactVerdict } from '../src/members/redaction.ts';
 import type { DecisionRemedy } from '../src/members/remedy.ts';
 import { canRaiseTension, checkThread } from '../src/members/thread-alerts.ts';
 import { ensureUrgentAlert } from '../src/members/urgent-alert.ts';
@@ -18,12 +19,13 @@ import { ensureUrgentAlert } from '../src/members/urgent-alert.ts';
  * Before storing, for the moderate and the LLM workers alike: a post whose only problem is
  * someone else's personal data becomes `redact` with the masked body, when the forum chose
  * it; then escalation rules in force for the author raise the action (never lower it), so a
- * disruptive member's redactable post can still be held.
+ * disruptive member's redactable post can still be held. Then what the forum can show people:
+ * the reply to a member in crisis, and the explanation for the author.
  */
 export async function withMemberRemedies(ctx: AppContext, input: DecisionInput): Promise<DecisionInput> {
   const forum = await ctx.forums.get(input.job.forumId);
   const remedies = remediesOf(forum?.remedies);
-  const redacted = redactVerdict(input.verdict, input.job.post, remedies.redaction);
+  const redacted = redactVerdict(input.verdict, input.job.post, remedies.redaction, input.language);
   const { verdict, escalation } = await applyAuthorStanding(ctx.database.db, remedies, {
     forumId: input.job.forumId,
     authorId: input.job.post.author.id,
@@ -36,9 +38,18 @@ export async function withMemberRemedies(ctx: AppContext, input: DecisionInput):
     // A member in crisis: a reply the forum can show at once, from its own crisis resources.
     ...(verdict.urgent ? { suggested_reply: suggestedReply(input.language, remedies.crisis) } : {}),
   };
+  // Every non-allow verdict explains itself to the author, naming only the kind of problem.
+  const message = authorMessage(verdict, input.language, remedy.redactions?.map((r) => r.kind) ?? leakedKinds(input));
+  if (message) remedy.author_message = message;
   const changed = escalation || redacted || Object.keys(remedy).length > 0;
   if (!changed) return input;
   return { ...input, verdict, ...(escalation ? { escalation } : {}), ...(Object.keys(remedy).length > 0 ? { remedy } : {}) };
+}
+
+/** The kinds of someone else's data under a privacy flag (phone, address…), to name in the author's message. */
+function leakedKinds(input: DecisionInput) {
+  const privacy = input.verdict.policies.find((p) => p.policy === 'privacy_leak' && p.flagged);
+  return privacy ? findRedactions(input.job.post.body, input.job.post.format, privacy.evidence, input.language).map((r) => r.kind) : [];
 }
 
 /**

@@ -25,6 +25,8 @@ export interface VerdictData {
   redactions: Redaction[];
   /** For an urgent verdict: a reply the forum can show the member, from its crisis resources, in the post's language. */
   suggested_reply: SuggestedReply | null;
+  /** For every non-allow verdict: one or two plain sentences the forum can show the author, in the post's language. */
+  author_message: { language: string; text: string } | null;
 }
 
 export function verdictData(d: Decision): VerdictData {
@@ -43,5 +45,6 @@ export function verdictData(d: Decision): VerdictData {
     redacted_body: d.remedy?.redacted_body ?? null,
     redactions: d.remedy?.redactions ?? [],
     suggested_reply: d.remedy?.suggested_reply ?? null,
+    author_message: d.remedy?.author_message ?? null,
   };
 }

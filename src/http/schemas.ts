@@ -95,6 +95,10 @@ const exampleVerdict = {
   redacted_body: null,
   redactions: [],
   suggested_reply: null,
+  author_message: {
+    language: 'en',
+    text: "Your post is waiting for a moderator because it seems to suggest a change to someone's medication or treatment that could be unsafe. A moderator will look at it soon, and you are welcome to edit it in the meantime.",
+  },
 };
 
 export const verdictSchema = z
@@ -125,6 +129,10 @@ export const verdictSchema = z
       .openapi({
         description: 'The spans replaced in redacted_body, as offsets into the body the forum sent (UTF-16 code units, like evidence)',
       }),
+    author_message: z.object({ language: z.string(), text: z.string() }).nullable().openapi({
+      description:
+        "For every non-allow verdict: one or two plain, kind sentences the forum can show the author about what happens to the post and why, in the post's language (en, es, fr, de; English otherwise). Never quotes the post. Null for allow",
+    }),
     suggested_reply: suggestedReplySchema.nullable().openapi({
       description:
         "For an urgent verdict: a reply the forum can show the member at once, built from the forum's crisis resources in the post's language; null otherwise",

@@ -34,7 +34,7 @@ const LEADING_PREPOSITION = /^(?:on|at|in|auf|en|sur)\s+/i;
  * body the forum sent (UTF-16 code units, like the evidence). Found on the text with its
  * markup reduced and mapped back, so markdown, HTML entities and emoji do not shift them.
  */
-export function findRedactions(body: string, format: TextFormat, evidence: readonly Evidence[]): Redaction[] {
+export function findRedactions(body: string, format: TextFormat, evidence: readonly Evidence[], language?: string | null): Redaction[] {
   const inBody = evidence.filter((e) => e.field === undefined);
   if (inBody.length === 0) return [];
   const prepared = prepareText(body, format, { keepQuotes: true });
@@ -42,6 +42,8 @@ export function findRedactions(body: string, format: TextFormat, evidence: reado
   const plain = prepared.plain.replace(/[\u00a0\u2007\u202f]/g, ' ');
   const found: Redaction[] = [];
   for (const [name, { kind, replacement }] of Object.entries(KINDS)) {
+    // German capitalises every noun, so two capitalised words there are rarely a name ("Ihre Nummer").
+    if (kind === 'name' && language === 'de') continue;
     for (const span of detectors[name as keyof typeof KINDS](plain)) {
       let { start, end } = toOriginalSpan(prepared.plainMap, span.start, span.end);
       if (kind === 'address') {
@@ -89,6 +91,7 @@ export function redactVerdict(
   verdict: Verdict,
   post: { body: string; format: TextFormat },
   settings: RedactionSettings | undefined,
+  language?: string | null,
 ): { verdict: Verdict; remedy: DecisionRemedy } | null {
   if (!settings || verdict.urgent || verdict.action === 'allow') return null;
   const flagged = verdict.policies.filter((p) => p.flagged);
@@ -98,6 +101,7 @@ export function redactVerdict(
     post.body,
     post.format,
     flagged.flatMap((p) => p.evidence),
+    language,
   );
   if (redactions.length === 0) return null;
   return {

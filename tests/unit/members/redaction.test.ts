@@ -60,6 +60,12 @@ describe('redaction', () => {
     );
   });
 
+  it('takes no capitalised German nouns for a name', () => {
+    const body = 'Ihre Nummer ist 0412 555 019, ruft sie an.';
+    expect(findRedactions(body, 'text', all(body), 'de').map((r) => body.slice(r.start, r.end))).toEqual(['0412 555 019']);
+    expect(findRedactions(body, 'text', all(body), 'en').map((r) => r.kind)).toEqual(['name', 'phone']);
+  });
+
   it('masks only data that the flag stands on', () => {
     const body = 'My own number is 0413 222 888. Hers is 0412 555 019.';
     const evidence = [{ start: 31, end: body.length, text: body.slice(31) }];
