@@ -21,7 +21,8 @@ export class Receiver {
 
   constructor(private statuses: number[] = []) {}
 
-  async start(): Promise<this> {
+  /** Listens on `port` (default: any free one); a receiver stopped and started again keeps its URL. */
+  async start(port = 0): Promise<this> {
     const server = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
@@ -38,7 +39,7 @@ export class Receiver {
       });
     });
     this.server = server;
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
     this.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hearth`;
     return this;
   }
