@@ -1,5 +1,6 @@
 import type { FC } from 'hono/jsx';
 import type { SignedIn } from '../../auth/dashboard-sessions.ts';
+import type { threadAlertView } from '../../members/thread-alerts.ts';
 import { actionOrder, policyIds } from '../../moderation/types.ts';
 import type { QueueItem } from '../../reviews/review-queue.ts';
 import { age, Flash, Layout } from './layout.tsx';
@@ -14,6 +15,8 @@ interface QueuePageProps {
   nonce: string;
   signedIn: SignedIn;
   items: QueueItem[];
+  /** Open tense-thread alerts: each thread is one item, its posts are not listed again below. */
+  threads: Array<ReturnType<typeof threadAlertView>>;
   nextCursor: string | null;
   filters: QueueFilters;
   forums: string[];
@@ -28,7 +31,7 @@ export function queueQueryString(filters: QueueFilters, extra: Record<string, st
 }
 
 /** The review queue: urgent first, then oldest; j/k move, Enter opens. */
-export const QueuePage: FC<QueuePageProps> = ({ nonce, signedIn, items, nextCursor, filters, forums, flash }) => (
+export const QueuePage: FC<QueuePageProps> = ({ nonce, signedIn, items, threads, nextCursor, filters, forums, flash }) => (
   <Layout title="Review queue" nonce={nonce} signedIn={signedIn} section="queue">
     <h1>Review queue</h1>
     {flash && <Flash kind="ok">{flash}</Flash>}
@@ -68,6 +71,39 @@ export const QueuePage: FC<QueuePageProps> = ({ nonce, signedIn, items, nextCurs
       </label>
       <button type="submit">Filter</button>
     </form>
+    {threads.length > 0 && (
+      <section aria-labelledby="threads-h" class="threads">
+        <h2 id="threads-h">Tense threads</h2>
+        <ul>
+          {threads.map((t) => (
+            <li data-thread={t.thread_id}>
+              <strong>
+                {t.reason === 'pile_on' ? 'Pile-on' : 'Many flagged posts'} in thread {t.thread_id}
+              </strong>{' '}
+              ({t.forum_id}
+              {t.target_author_id ? `, aimed at ${t.target_author_id}` : ''}, opened <time datetime={t.opened_at}>{age(t.opened_at)}</time>{' '}
+              ago):{' '}
+              {t.decision_ids.map((id, i) => (
+                <>
+                  {i > 0 && ', '}
+                  <a href={`/dashboard/decisions/${id}`}>post {i + 1}</a>
+                </>
+              ))}
+              {signedIn.key.role !== 'auditor' && (
+                <form method="post" action={`/dashboard/thread-alerts/${t.alert_id}/resolve`} class="inline">
+                  <input type="hidden" name="csrf" value={signedIn.session.csrfToken} />
+                  <label class="visually-hidden" for={`note-${t.alert_id}`}>
+                    Note on thread {t.thread_id}
+                  </label>
+                  <input type="text" id={`note-${t.alert_id}`} name="note" maxlength={2000} placeholder="note (optional)" />
+                  <button type="submit">I have stepped in: resolve</button>
+                </form>
+              )}
+            </li>
+          ))}
+        </ul>
+      </section>
+    )}
     {items.length === 0 ? (
       <p class="empty">Nothing waits for review here. Well done.</p>
     ) : (

@@ -9,6 +9,7 @@ import { decisionExtras, threadDecisions } from '../../decisions/related-decisio
 import { queueCommittedDelivery } from '../../deliveries/queue-delivery.ts';
 import { AppError } from '../../errors.ts';
 import { getForum } from '../../forums/forums.ts';
+import { openThreadAlerts, resolveThreadAlert } from '../../members/thread-alerts.ts';
 import { parseForumOverrides } from '../../moderation/overrides.ts';
 import { actionOrder, type PolicyId, policyIds } from '../../moderation/types.ts';
 import { claimDecision } from '../../reviews/claim-decision.ts';
@@ -21,6 +22,7 @@ import { assetRoutes } from './assets.ts';
 import { DecisionPage } from './decision-page.tsx';
 import type { DashboardEnv } from './env.ts';
 import { insightRoutes } from './insight-routes.tsx';
+import { keyLabel } from './layout.tsx';
 import { QueuePage } from './queue-page.tsx';
 import { dashboardErrorHandler, render } from './render.tsx';
 import { forumsOf, optional } from './scope.ts';
@@ -43,7 +45,7 @@ const queueQuery = z.object({
   policy: optional(z.enum(policyIds)),
   action: optional(z.enum(actionOrder)),
   cursor: optional(z.string().max(200)),
-  done: optional(z.enum(['confirm', 'override'])),
+  done: optional(z.enum(['confirm', 'override', 'resolved'])),
   post: optional(z.string().max(200)),
 });
 
@@ -104,7 +106,7 @@ export function dashboardRoutes(ctx: AppContext) {
     const parsed = queueQuery.safeParse(c.req.query());
     if (!parsed.success) throw new AppError('validation_failed', 'unknown filter value; pick one from the lists');
     const q = parsed.data;
-    const [queue, forums] = await Promise.all([
+    const [queue, threads, forums] = await Promise.all([
       reviewQueue(ctx.database.db, scopeOf(who.key), {
         forumId: q.forum_id,
         keyId: who.key.id,
@@ -113,16 +115,25 @@ export function dashboardRoutes(ctx: AppContext) {
         cursor: q.cursor,
         policy: q.policy,
         action: q.action,
+        // As the API's queue: a tense thread is one item, listed above the posts.
+        groupThreads: true,
       }),
+      q.cursor ? [] : openThreadAlerts(ctx.database.db, scopeOf(who.key), q.forum_id),
       forumsOf(ctx, who.key),
     ]);
-    const flash = q.done && q.post ? `${q.done === 'confirm' ? 'Confirmed' : 'Overrode'} post ${q.post}.` : undefined;
+    const flash =
+      q.done === 'resolved' && q.post
+        ? `Resolved the alert on thread ${q.post}.`
+        : q.done && q.post
+          ? `${q.done === 'confirm' ? 'Confirmed' : 'Overrode'} post ${q.post}.`
+          : undefined;
     return render(
       c,
       <QueuePage
         nonce={c.get('nonce')}
         signedIn={who}
         items={queue.items}
+        threads={threads}
         nextCursor={queue.next_cursor}
         filters={{ forum_id: q.forum_id, policy: q.policy, action: q.action }}
         forums={forums}
@@ -201,6 +212,24 @@ export function dashboardRoutes(ctx: AppContext) {
     const { review, deliveryId } = await recordReview(ctx.database.db, scopeOf(who.key), id.data, input.data, reviewerOf(who.key));
     if (deliveryId) await queueCommittedDelivery(ctx.queues, ctx.log, deliveryId, 'verdict.updated');
     return c.redirect(`/dashboard/queue?done=${review.outcome}&post=${encodeURIComponent(review.postId)}`, 303);
+  });
+
+  signedIn.post('/thread-alerts/:id/resolve', async (c) => {
+    const who = signedInOf(c);
+    const form = await c.req.parseBody();
+    checkCsrf(who, form);
+    requireRole(who, ['admin', 'moderator']);
+    const id = z.uuid().safeParse(c.req.param('id'));
+    if (!id.success) throw new AppError('not_found', 'no such thread alert');
+    const note = typeof form.note === 'string' && form.note.trim() ? form.note.trim().slice(0, 2000) : undefined;
+    const resolved = await resolveThreadAlert(
+      ctx.database.db,
+      scopeOf(who.key),
+      id.data,
+      { actor: `key:${who.key.id}`, label: keyLabel(who) },
+      note,
+    );
+    return c.redirect(`/dashboard/queue?done=resolved&post=${encodeURIComponent(resolved.thread_id)}`, 303);
   });
 
   signedIn.route('/', insightRoutes(ctx));

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decisions, reviewClaims, reviews } from '../../../src/db/schema/index.ts';
+import { decisions, reviewClaims, reviews, threadAlerts } from '../../../src/db/schema/index.ts';
 import { createForum } from '../../../src/forums/forums.ts';
 import { DashboardClient } from '../../support/dashboard-client.ts';
 import { eventually } from '../../support/eventually.ts';
@@ -49,6 +49,45 @@ describe('the queue page', () => {
     expect((await alex.get('/dashboard/queue?action=explode')).status).toBe(400);
     // Another forum is not even a filter a chronic-pain moderator can pick.
     expect((await alex.get('/dashboard/queue?forum_id=other-forum')).status).toBe(404);
+  });
+});
+
+describe('tense threads in the queue', () => {
+  it('lists an open thread alert as one item above the posts, and a moderator resolves it with a note', async () => {
+    const a = await seedDecision(h.ctx, { postId: 'wt-1', action: 'hold', flagged: [{ policy: 'hostility', score: 0.9 }] });
+    const b = await seedDecision(h.ctx, { postId: 'wt-2', action: 'hold', flagged: [{ policy: 'hostility', score: 0.9 }] });
+    const [alert] = await h.ctx.database.db
+      .insert(threadAlerts)
+      .values({
+        forumId: 'chronic-pain',
+        threadId: 't-77',
+        reason: 'pile_on',
+        targetAuthorId: 'u-5',
+        details: {},
+        decisionIds: [a.id, b.id],
+      })
+      .returning();
+    await alex.get('/dashboard/queue');
+    expect(alex.lastHtml).toContain('Pile-on in thread t-77');
+    expect(alex.lastHtml).toContain(`href="/dashboard/decisions/${b.id}"`);
+    // Its posts are the thread's item, not rows of their own.
+    expect(postIdsInQueue(alex.lastHtml)).not.toContain('wt-1');
+    await auditor.get('/dashboard/queue');
+    expect(auditor.lastHtml).toContain('Pile-on in thread t-77');
+    expect(auditor.lastHtml).not.toContain(`/dashboard/thread-alerts/${alert?.id}/resolve`);
+    expect((await auditor.post(`/dashboard/thread-alerts/${alert?.id}/resolve`, { csrf: auditor.csrf() })).status).toBe(403);
+    expect((await alex.post(`/dashboard/thread-alerts/${alert?.id}/resolve`, { csrf: 'forged' })).status).toBe(403);
+
+    const res = await alex.post(`/dashboard/thread-alerts/${alert?.id}/resolve`, { csrf: alex.csrf(), note: 'Asked them to stop.' });
+    expect(res.status).toBe(303);
+    const [resolved] = await h.ctx.database.db
+      .select()
+      .from(threadAlerts)
+      .where(eq(threadAlerts.id, alert?.id ?? ''));
+    expect(resolved).toMatchObject({ status: 'resolved', resolvedBy: 'alex', note: 'Asked them to stop.' });
+    await alex.get(res.headers.get('location') ?? '');
+    expect(alex.lastHtml).toContain('Resolved the alert on thread t-77.');
+    expect(postIdsInQueue(alex.lastHtml)).toContain('wt-1');
   });
 });
 
