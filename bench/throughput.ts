@@ -287,6 +287,12 @@ function rssMb(child: ChildProcess): number {
   const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
 }
+/** CPU time (user + system) the process has used so far, in ms: less swayed by a busy machine than wall time. */
+function cpuMs(child: ChildProcess): number {
+  const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  // utime and stime are fields 14 and 15 of the whole line, in clock ticks (100 per second on Linux).
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
 function readLine(child: ChildProcess): Promise<string> {
   return new Promise((resolve, reject) => {
     let buf = '';
@@ -394,6 +400,7 @@ try {
   }
 
   // 3. Worker drain: queue posts with the workers away, then time the drain.
+  let noopCpuPerJob = Number.NaN;
   const noopRate = !parts.has('drain')
     ? 0
     : await (async () => {
@@ -418,6 +425,7 @@ try {
         children.add(child);
         await readLine(child);
         note(`drain baseline: no-op worker, ${drainPosts} jobs`);
+        const cpu0 = cpuMs(child);
         const t0 = performance.now();
         await queue.resume();
         for (;;) {
@@ -426,13 +434,14 @@ try {
           await new Promise((r) => setTimeout(r, 10));
         }
         const seconds = (performance.now() - t0) / 1000;
+        noopCpuPerJob = (cpuMs(child) - cpu0) / drainPosts;
         await stop(child);
         await queue.obliterate({ force: true });
         await queue.close();
         return drainPosts / seconds;
       })();
 
-  const drain = async (workerProcesses: number): Promise<{ rate: number; rss: number[] }> => {
+  const drain = async (workerProcesses: number): Promise<{ rate: number; rss: number[]; cpuPerPost: number }> => {
     const port = await freePort();
     const api = startHearth('api', port);
     await untilHealthy(port);
@@ -442,12 +451,14 @@ try {
     const workers = Array.from({ length: workerProcesses }, () => startHearth('workers', 0));
     await untilWorkers(ctx.queues.moderate, workerProcesses);
     note(`drain: ${load.accepted} queued posts, ${workerProcesses} start:workers process(es)`);
+    const cpu0 = workers.reduce((sum, w) => sum + cpuMs(w), 0);
     const t0 = performance.now();
     await ctx.queues.moderate.resume();
     const last = await waitForCallbacks(load.acceptedAt.keys(), 30 * 60_000);
+    const cpuPerPost = (workers.reduce((sum, w) => sum + cpuMs(w), 0) - cpu0) / load.accepted;
     const rss = workers.map(rssMb);
     for (const w of workers) await stop(w);
-    return { rate: load.accepted / ((last - t0) / 1000), rss };
+    return { rate: load.accepted / ((last - t0) / 1000), rss, cpuPerPost };
   };
   if (parts.has('drain')) {
     const one = await drain(1);
@@ -457,6 +468,13 @@ try {
       `no-op BullMQ worker, concurrency ${config.workers.moderateConcurrency}: ${rate(noopRate, 'jobs/s')}`,
       `${(one.rate / noopRate).toFixed(2)}× no-op`,
       '≥ 0.35× no-op',
+    );
+    row(
+      '  CPU time per post in the worker process (user + system)',
+      `${one.cpuPerPost.toFixed(2)} ms`,
+      `no-op worker: ${noopCpuPerJob.toFixed(2)} ms per job`,
+      `${(one.cpuPerPost / noopCpuPerJob).toFixed(0)}× no-op`,
+      '',
     );
     row('memory: start:workers process RSS after the drain', `${one.rss.map((r) => r.toFixed(0)).join(', ')} MB`, '—', '', '≤ 150 MB');
     if (!args['skip-scale']) {
