@@ -1,8 +1,12 @@
 import { Command } from 'commander';
+import { Redis } from 'ioredis';
+import { createQueues } from '../jobs/queues.ts';
 import { authorHistory } from '../members/author-history.ts';
+import { dropQueuedPosts } from '../members/drop-queued-posts.ts';
+import { forgetAuthor } from '../members/forget-author.ts';
 import type { Cli } from './cli-io.ts';
 import { withDatabase } from './database.ts';
-import { printTable } from './output.ts';
+import { print, printTable } from './output.ts';
 
 export function authorsCommand(cli: Cli): Command {
   const authors = new Command('authors').description("a member's history and standing in a forum");
@@ -45,5 +49,53 @@ export function authorsCommand(cli: Cli): Command {
       cli.stdout.write(`reviews: ${history.reviews.length}\n`);
     });
 
+  authors
+    .command('forget')
+    .requiredOption('--forum <id>', 'forum id')
+    .requiredOption('--author <id>', "the forum's id for the member")
+    .option('--json', 'print JSON')
+    .description(
+      'erase a member: their post text, evidence quotes and review notes about them; their id becomes a salted hash (audited; the chain still verifies)',
+    )
+    .addHelpText('after', '\nExample:\n  npx hearth authors forget --forum chronic-pain --author u-9')
+    .action(async (opts: { forum: string; author: string; json?: boolean }) => {
+      const { submission_ids, ...result } = await withDatabase(cli, ({ db }) =>
+        forgetAuthor(db, opts.forum, opts.author, { actor: 'cli' }),
+      );
+      const jobs = await dropJobs(cli, submission_ids);
+      print(cli.stdout, { ...result, queued_jobs: jobs ?? 'not reached (Redis down; they expire within a day)' }, Boolean(opts.json));
+    });
+
   return authors;
+}
+
+/** The erased posts' moderation jobs, removed from Redis when it answers; null when it does not. */
+async function dropJobs(cli: Cli, submissionIds: string[]): Promise<number | null> {
+  if (submissionIds.length === 0) return 0;
+  const config = cli.config();
+  const redis = new Redis(config.redisUrl, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    connectTimeout: 2000,
+    lazyConnect: true,
+    retryStrategy: () => null,
+  });
+  redis.on('error', () => {});
+  try {
+    await redis.connect();
+    const queues = createQueues(redis, {
+      prefix: config.queuePrefix,
+      deliveryAttempts: config.callbacks.attempts,
+      deliveryBackoffMs: config.callbacks.backoffMs,
+    });
+    try {
+      return await dropQueuedPosts(queues, submissionIds);
+    } finally {
+      await queues.close();
+    }
+  } catch {
+    return null;
+  } finally {
+    redis.disconnect();
+  }
 }

@@ -366,3 +366,29 @@ export const urgentAlertCallbackSchema = z
       },
     },
   });
+
+export const forgetResultSchema = z
+  .object({
+    forum_id: z.string(),
+    author_hash: z.string().openapi({ description: "What the author's id was replaced with (a salted hash; the salt is not kept)" }),
+    posts: z.number().int(),
+    revisions: z.number().int(),
+    decisions: z.number().int(),
+    reviews: z.number().int().openapi({ description: 'Review notes removed' }),
+    deliveries: z.number().int().openapi({ description: 'Callbacks whose stored payload lost quoted words or the id' }),
+    thread_alerts: z.number().int(),
+    queued_jobs: z.number().int().openapi({ description: 'Moderation jobs of their posts removed from Redis' }),
+  })
+  .openapi('ForgetResult', {
+    example: {
+      forum_id: 'chronic-pain',
+      author_hash: 'forgotten_5c1f0e7a9b3d4c2e8f6a1b0c9d8e7f6a',
+      posts: 12,
+      revisions: 14,
+      decisions: 14,
+      reviews: 3,
+      deliveries: 15,
+      thread_alerts: 0,
+      queued_jobs: 2,
+    },
+  });

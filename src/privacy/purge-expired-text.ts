@@ -73,7 +73,7 @@ export async function purgeExpiredText(db: Db, opts: { forumId?: string } = {}):
  * dropped from model rationales ("wording typical of … (\"…\")") and the LLM's rationales,
  * which are free text about the post, replaced.
  */
-function withoutQuotedText(policies: ReturnType<typeof sql>) {
+export function withoutQuotedText(policies: ReturnType<typeof sql>) {
   return sql`(select coalesce(jsonb_agg(
       jsonb_set(
         jsonb_set(p, '{evidence}', (select coalesce(jsonb_agg(e || '{"text": ""}'::jsonb), '[]'::jsonb) from jsonb_array_elements(p->'evidence') e)),
@@ -87,7 +87,7 @@ function withoutQuotedText(policies: ReturnType<typeof sql>) {
  * The LLM's record with the words it quoted emptied and its rationales dropped (a model's
  * rationale may repeat the post); its flags, confidences, tokens and model stay.
  */
-function withoutLlmQuotes(llm: ReturnType<typeof sql>) {
+export function withoutLlmQuotes(llm: ReturnType<typeof sql>) {
   return sql`(case when ${llm} is null or jsonb_typeof(${llm}->'judgements') <> 'array' then ${llm}
     else jsonb_set(${llm}, '{judgements}', (select coalesce(jsonb_agg(
       j || jsonb_build_object(

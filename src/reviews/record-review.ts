@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { desc, eq, sql } from 'drizzle-orm';
 import { appendAuditEvent } from '../audit/audit-log.ts';
 import type { ForumScope } from '../auth/api-keys.ts';
@@ -128,7 +129,9 @@ export async function recordReview(
         action,
         previous_action: current,
         labels,
-        note: review.note,
+        // The note stays out of the append-only chain, which an erasure could not reach; its hash
+        // lets an auditor check a note shown elsewhere against the chain.
+        note_sha256: review.note === null ? null : createHash('sha256').update(review.note).digest('hex'),
         reviewer: review.reviewer,
         delivery_id: deliveryId,
       },

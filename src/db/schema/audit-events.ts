@@ -15,6 +15,7 @@ export const auditEventTypes = [
   'text_purged',
   'thread_alert_opened',
   'thread_alert_resolved',
+  'author_forgotten',
 ] as const;
 export type AuditEventType = (typeof auditEventTypes)[number];
 

@@ -5,6 +5,8 @@ import type { AppContext } from '../../context.ts';
 import { AppError } from '../../errors.ts';
 import { getForum } from '../../forums/forums.ts';
 import { authorHistory } from '../../members/author-history.ts';
+import { dropQueuedPosts } from '../../members/drop-queued-posts.ts';
+import { forgetAuthor } from '../../members/forget-author.ts';
 import { remediesOf, updateRemedies } from '../../members/forum-remedies.ts';
 import { listThreadAlerts, resolveThreadAlert } from '../../members/thread-alerts.ts';
 import type { HttpEnv } from '../env.ts';
@@ -12,6 +14,7 @@ import { conflictError, json, keyed, keyedErrors, keyOf } from '../keyed-route.t
 import {
   authorHistorySchema,
   authorParams,
+  forgetResultSchema,
   remediesChangeSchema,
   remediesParams,
   remediesSchema,
@@ -43,6 +46,34 @@ export function memberRoutes(ctx: AppContext) {
     async (c) => {
       const { forumId, authorId } = c.req.valid('param');
       return c.json(await authorHistory(ctx.database.db, scopeOf(keyOf(c.get('apiKey'))), forumId, authorId), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'delete',
+      path: '/v1/forums/{forumId}/authors/{authorId}',
+      summary: 'Erase a member: their post text, evidence quotes and review notes about them; their id becomes a salted hash',
+      description:
+        "Admin only, in one transaction with an `author_forgotten` audit event. Decisions, scores, offsets and content hashes stay, and the audit chain verifies afterwards (it never held text or author ids). The salt is not kept, so the hash cannot be linked back. The author's history answers 404 afterwards. Queued moderation jobs of their posts are removed from Redis too.",
+      tags: ['members'],
+      ...admins,
+      request: { params: authorParams },
+      responses: { 200: { description: 'What was erased', ...json(forgetResultSchema) }, ...keyedErrors },
+    }),
+    async (c) => {
+      const { forumId, authorId } = c.req.valid('param');
+      const { submission_ids, ...result } = await forgetAuthor(ctx.database.db, forumId, authorId, {
+        actor: `key:${keyOf(c.get('apiKey')).id}`,
+      });
+      const jobs = await dropQueuedPosts(ctx.queues, submission_ids).catch((err: unknown) => {
+        ctx.log.warn(
+          { err: (err as Error).message, forum_id: forumId },
+          'could not remove queued jobs of an erased author; they expire within a day',
+        );
+        return 0;
+      });
+      return c.json({ ...result, queued_jobs: jobs }, 200);
     },
   );
 

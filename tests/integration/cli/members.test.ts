@@ -4,6 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
 import { afterAll, describe, expect, it } from 'vitest';
+import { createDatabase } from '../../../src/db/client.ts';
+import { recordDecision } from '../../../src/decisions/record-decision.ts';
+import { contentHash } from '../../../src/ingest/submission.ts';
 import { type CliRun, hearth as run } from '../../support/cli.ts';
 import { adminUrl, databaseUrl, RUN_ID } from '../../support/database-names.ts';
 
@@ -83,6 +86,41 @@ describe('hearth remedies and authors', () => {
     );
     await hearth('remedies', 'set', '--forum', 'chronic-pain', '--crisis', `@${file}`);
     expect((await hearth('remedies', 'show', '--forum', 'chronic-pain')).stdout).toContain('crisis resources: Samaritans (en-GB)\n');
+  });
+
+  it("forgets a member, printing what was erased, and then answers their history like an unknown author's", async () => {
+    const database = createDatabase(databaseUrl(name), 1);
+    try {
+      const post = {
+        id: 'p-1',
+        author: { id: 'u-gone', name: 'Tamsin' },
+        body: 'Pacing my walks helps on flare days.',
+        format: 'text' as const,
+      };
+      await recordDecision(database.db, {
+        job: {
+          forumId: 'chronic-pain',
+          submissionId: `sub_${randomBytes(8).toString('hex')}`,
+          contentHash: contentHash(post),
+          receivedAt: new Date().toISOString(),
+          post,
+        },
+        policySetVersion: 'ps_test',
+        verdict: { action: 'allow', urgent: false, policies: [] },
+        scorers: ['local-rules'],
+        timings: {},
+      });
+    } finally {
+      await database.close();
+    }
+    expect((await hearth('authors', 'show', '--forum', 'chronic-pain', '--author', 'u-gone')).stdout).toContain('p-1');
+    const forgotten = JSON.parse((await hearth('authors', 'forget', '--forum', 'chronic-pain', '--author', 'u-gone', '--json')).stdout);
+    expect(forgotten).toMatchObject({ forum_id: 'chronic-pain', posts: 1, revisions: 1, decisions: 1 });
+    const again = await run(['authors', 'show', '--forum', 'chronic-pain', '--author', 'u-gone'], { env });
+    expect(again.stderr).toBe('hearth: no author u-gone in forum chronic-pain\n');
+    const twice = await run(['authors', 'forget', '--forum', 'chronic-pain', '--author', 'u-gone'], { env });
+    expect(twice.code).toBe(1);
+    expect((await hearth('audit', 'verify', '--forum', 'chronic-pain')).stdout).toMatch(/"ok":true/);
   });
 
   it('answers an unknown author with a clear refusal', async () => {

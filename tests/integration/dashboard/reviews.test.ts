@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../../../src/audit/audit-log.ts';
@@ -128,7 +129,12 @@ describe('reviews', () => {
     const event = detail.body.audit_trail.find((e: { type: string }) => e.type === 'reviewed');
     expect(event).toMatchObject({
       actor: `key:${alex.record.id}`,
-      payload: { outcome: 'confirm', labels: ['unsafe_medical_advice'], reviewer: 'alex', note: 'Telling someone to double their dose.' },
+      payload: {
+        outcome: 'confirm',
+        labels: ['unsafe_medical_advice'],
+        reviewer: 'alex',
+        note_sha256: createHash('sha256').update('Telling someone to double their dose.').digest('hex'),
+      },
     });
     expect((await verifyAuditChain(h.ctx.database.db, 'chronic-pain')).ok).toBe(true);
   });
