@@ -13,7 +13,17 @@ export async function render(c: Context<DashboardEnv>, node: unknown, status: Co
 
 const ErrorPage: FC<{ nonce: string; signedIn?: SignedIn; status: number; message: string }> = ({ nonce, signedIn, status, message }) => (
   <Layout title="Something went wrong" nonce={nonce} signedIn={signedIn}>
-    <h1>{status === 404 ? 'Not found' : status === 403 ? 'Not allowed' : status === 401 ? 'Signed out' : 'That did not work'}</h1>
+    <h1>
+      {status === 404
+        ? 'Not found'
+        : status === 403
+          ? 'Not allowed'
+          : status === 401
+            ? 'Signed out'
+            : status === 429
+              ? 'Slow down'
+              : 'That did not work'}
+    </h1>
     <p role="alert">{message}</p>
     <p>{status === 401 ? <a href="/dashboard">Sign in</a> : <a href="/dashboard/queue">Back to the queue</a>}</p>
   </Layout>
@@ -28,6 +38,7 @@ export function dashboardErrorHandler(log: { error: (o: object, m: string) => vo
     const known = err instanceof AppError;
     if (!known) log.error({ request_id: c.get('requestId'), err: err.message, stack: err.stack }, 'unhandled dashboard error');
     const status = (known ? err.status : 500) as ContentfulStatusCode;
+    if (known && err.retryAfterSeconds !== undefined) c.header('retry-after', String(err.retryAfterSeconds));
     const message = known && err.status < 500 ? err.message : 'Hearth could not do that just now; try again in a moment.';
     return render(c, <ErrorPage nonce={c.get('nonce') ?? ''} signedIn={c.get('signedIn')} status={status} message={message} />, status);
   };

@@ -4,6 +4,7 @@ import { findSession, type SignedIn, tokensMatch } from '../../auth/dashboard-se
 import type { AppContext } from '../../context.ts';
 import type { ApiKeyRole } from '../../db/schema/index.ts';
 import { AppError } from '../../errors.ts';
+import { takeKeyRate } from '../rate-limit.ts';
 import type { DashboardEnv } from './env.ts';
 
 export const SESSION_COOKIE = 'hearth_session';
@@ -40,6 +41,8 @@ export function requireSession(ctx: AppContext): MiddlewareHandler<DashboardEnv>
       if (c.req.method === 'GET' || c.req.method === 'HEAD') return c.redirect('/dashboard?signed_out=1', 303);
       throw new AppError('unauthorized', 'your session has ended; sign in again');
     }
+    // A session is its key at work: pages count against the key's API rate like its API calls.
+    await takeKeyRate(ctx, signedIn.key.id);
     c.set('signedIn', signedIn);
     return next();
   };

@@ -202,3 +202,22 @@ describe('unsigned pages', () => {
     expect(await res.text()).not.toContain('unsigned-1');
   });
 });
+
+describe('request rate', () => {
+  it('counts a session’s pages against its key’s API rate, answering 429 with Retry-After past it', async () => {
+    const limited = await startHarness({ config: { rateLimits: { apiKey: { limit: 3, windowMs: 60_000 } } } });
+    try {
+      const { key } = await keyFor(limited.ctx, 'moderator', ['chronic-pain']);
+      const browser = new DashboardClient(limited.app);
+      await browser.signIn(key);
+      const statuses: number[] = [];
+      for (let i = 0; i < 4; i++) statuses.push((await browser.get('/dashboard/queue')).status);
+      expect(statuses).toEqual([200, 200, 200, 429]);
+      const refused = await browser.get('/dashboard/queue');
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(browser.lastHtml).toContain('Slow down');
+    } finally {
+      await limited.close();
+    }
+  });
+});
