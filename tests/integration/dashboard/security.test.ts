@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { revokeApiKey } from '../../../src/auth/api-keys.ts';
-import type { ApiKeyRole } from '../../../src/db/schema/index.ts';
+import { type ApiKeyRole, threadAlerts } from '../../../src/db/schema/index.ts';
 import { createForum } from '../../../src/forums/forums.ts';
 import { type Harness, startHarness } from '../../support/harness.ts';
 import { keyFor, seedDecision } from '../../support/seed.ts';
@@ -12,7 +12,7 @@ import { keyFor, seedDecision } from '../../support/seed.ts';
  */
 
 interface RouteCase {
-  method: 'GET' | 'POST' | 'DELETE';
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   /** The OpenAPI path, to check the table covers every route. */
   path: string;
   /** The concrete request, aimed at forum B's data. */
@@ -22,7 +22,7 @@ interface RouteCase {
 }
 
 let h: Harness;
-let forumB: { decisionId: string; deliveryId: string; keyId: string };
+let forumB: { decisionId: string; deliveryId: string; keyId: string; threadAlertId: string };
 const keys: Record<string, Record<string, string>> = {};
 
 const allRoles: ApiKeyRole[] = ['admin', 'moderator', 'auditor'];
@@ -55,6 +55,24 @@ const routes: RouteCase[] = [
   { method: 'POST', path: '/v1/api-keys', url: () => '/v1/api-keys', body: { role: 'admin' }, roles: ['admin'] },
   { method: 'DELETE', path: '/v1/api-keys/{id}', url: () => `/v1/api-keys/${forumB.keyId}`, roles: ['admin'] },
   { method: 'POST', path: '/v1/deliveries/{id}/redeliver', url: () => `/v1/deliveries/${forumB.deliveryId}/redeliver`, roles: ['admin'] },
+  { method: 'GET', path: '/v1/forums/{forumId}/authors/{authorId}', url: () => '/v1/forums/forum-b/authors/u-1', roles: reviewers },
+  { method: 'DELETE', path: '/v1/forums/{forumId}/authors/{authorId}', url: () => '/v1/forums/forum-b/authors/u-1', roles: ['admin'] },
+  { method: 'GET', path: '/v1/forums/{forumId}/remedies', url: () => '/v1/forums/forum-b/remedies', roles: reviewers },
+  {
+    method: 'PATCH',
+    path: '/v1/forums/{forumId}/remedies',
+    url: () => '/v1/forums/forum-b/remedies',
+    body: { redaction: { policies: ['privacy_leak'] } },
+    roles: ['admin'],
+  },
+  { method: 'GET', path: '/v1/thread-alerts', url: () => '/v1/thread-alerts?forum_id=forum-b', roles: reviewers },
+  {
+    method: 'POST',
+    path: '/v1/thread-alerts/{id}/resolve',
+    url: () => `/v1/thread-alerts/${forumB.threadAlertId}/resolve`,
+    body: {},
+    roles: reviewers,
+  },
 ];
 
 beforeAll(async () => {
@@ -68,7 +86,11 @@ beforeAll(async () => {
   });
   const [delivery] = await h.ctx.database.sql`select id from deliveries where decision_id = ${decision.id}`;
   const bKey = await keyFor(h.ctx, 'moderator', ['forum-b']);
-  forumB = { decisionId: decision.id, deliveryId: String(delivery?.id), keyId: bKey.record.id };
+  const [alert] = await h.ctx.database.db
+    .insert(threadAlerts)
+    .values({ forumId: 'forum-b', threadId: 'b-thread', reason: 'flagged_share', details: {}, decisionIds: [decision.id] })
+    .returning();
+  forumB = { decisionId: decision.id, deliveryId: String(delivery?.id), keyId: bKey.record.id, threadAlertId: String(alert?.id) };
 
   for (const role of ['moderator', 'auditor'] as const) keys[role] = (await keyFor(h.ctx, role, ['chronic-pain'])).headers;
   keys.expired = (await keyFor(h.ctx, 'admin', [], { expiresAt: new Date(Date.now() + 60_000) })).headers;
@@ -95,7 +117,9 @@ async function send(route: RouteCase, headers: Record<string, string>) {
 async function stateOfForumB() {
   const [row] = await h.ctx.database.sql`select
     (select count(*) from reviews)::int as reviews, (select count(*) from review_claims)::int as claims,
-    (select count(*) from api_keys where revoked_at is null)::int as live_keys, (select count(*) from deliveries)::int as deliveries`;
+    (select count(*) from api_keys where revoked_at is null)::int as live_keys, (select count(*) from deliveries)::int as deliveries,
+    (select count(*) from thread_alerts where status = 'open')::int as open_alerts,
+    (select remedies::text from forums where id = 'forum-b') as remedies, (select count(*) from posts where author_id = 'u-1')::int as authored`;
   return row;
 }
 
