@@ -7,6 +7,7 @@ import type { ServerType } from '@hono/node-server';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Decision } from '../../src/db/schema/index.ts';
+import { createForum } from '../../src/forums/forums.ts';
 import { closeServer, listen } from '../../src/server.ts';
 import { eventually } from '../support/eventually.ts';
 import { type Harness, startHarness } from '../support/harness.ts';
@@ -189,6 +190,68 @@ describe('the dashboard in Chromium', () => {
     await page.screenshot({ path: new URL('decision-phone.png', ARTIFACTS).pathname, fullPage: true });
     await page.locator('#confirm-button').tap();
     await page.waitForURL(/done=confirm&post=b-phone$/);
+    await context.close();
+  });
+
+  it('on a phone, clears posts the scorer itself held (urgent first), each with its evidence marked, and the forum receives the override', async () => {
+    // A forum of its own, fed through the signed ingest API and decided by the real scorer.
+    const forum = await createForum(
+      h.ctx.database.db,
+      { id: 'phone-forum', callbackUrl: h.receiver.url },
+      { allowPrivate: true, actor: 'test' },
+    );
+    const key = (await keyFor(h.ctx, 'moderator', ['phone-forum'], { name: 'pat' })).key;
+    const posts = [
+      ['r-1', 'I take 300 mg gabapentin and the brain fog is awful.'],
+      ['r-2', 'You are a pathetic liar and everyone here knows it.'],
+      ['r-3', 'Just quit your duloxetine cold turkey, it is fine.'],
+      ['r-4', 'I have saved up my pills and I am going to take them tonight.'],
+    ];
+    for (const [id, body] of posts) {
+      const res = await h.submit({ id, author: { id: 'u-9' }, body }, { forumId: 'phone-forum', secret: forum.ingest_secret });
+      expect(res.status).toBe(202);
+    }
+    const context = await newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    const page = await context.newPage();
+    await signIn(page, key);
+    const expected = ['r-4', 'r-2', 'r-3'];
+    await eventually(
+      async () => {
+        await page.goto(`${origin}/dashboard/queue?forum_id=phone-forum`);
+        const ids = await queuePosts(page);
+        return ids.length === 3 && ids[0] === 'r-4' && ids;
+      },
+      30_000,
+      'three held posts in the queue, the crisis first',
+    );
+    expect((await queuePosts(page)).sort()).toEqual([...expected].sort());
+    for (const postId of await queuePosts(page)) {
+      await page.goto(`${origin}/dashboard/queue?forum_id=phone-forum`);
+      await page.locator(`[data-post="${postId}"] a`).tap();
+      await page.waitForURL(/\/dashboard\/decisions\//);
+      // Why it was flagged: at least one evidence span, marked and labelled.
+      expect(await page.locator('.post-text mark.ev').count()).toBeGreaterThan(0);
+      expect(await page.locator('.post-text .ev-label').count()).toBeGreaterThan(0);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+      if (postId === 'r-2') {
+        await page.locator('#override-action').selectOption('remove');
+        await page.locator('#override-note').fill('Insult aimed at a member.');
+        await page.locator('#override-button').tap();
+      } else {
+        await page.locator('#confirm-button').tap();
+      }
+      await page.waitForURL(/\/dashboard\/queue\?done=/);
+    }
+    expect(await queuePosts(page)).toEqual([]);
+    const update = await eventually(
+      () =>
+        h.receiver.calls
+          .map((c) => JSON.parse(c.body))
+          .find((b) => b.type === 'verdict.updated' && b.data.post_id === 'r-2' && b.data.forum_id === 'phone-forum'),
+      15_000,
+      'verdict.updated for r-2',
+    );
+    expect(update.data).toMatchObject({ action: 'remove', previous_action: 'hold' });
     await context.close();
   });
 
