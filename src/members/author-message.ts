@@ -23,7 +23,7 @@ const WORDING: Record<string, Wording> = {
       hostility: 'it may come across as hurtful to another member',
       privacy_leak: "it seems to share another person's {data}",
       self_harm: 'it sounds like you may be going through a very hard time',
-      history: 'a moderator is looking at your recent posts',
+      history: 'your recent posts are being looked at more closely for a while',
     },
     data: {
       phone: 'phone number',
@@ -54,7 +54,7 @@ const WORDING: Record<string, Wording> = {
       hostility: 'podría resultar hiriente para otro miembro',
       privacy_leak: 'parece compartir {data} de otra persona',
       self_harm: 'parece que estás pasando por un momento muy difícil',
-      history: 'un moderador está revisando tus mensajes recientes',
+      history: 'tus mensajes recientes se están revisando con más atención durante un tiempo',
     },
     data: {
       phone: 'el número de teléfono',
@@ -85,7 +85,7 @@ const WORDING: Record<string, Wording> = {
       hostility: 'il pourrait blesser un autre membre',
       privacy_leak: "il semble partager {data} d'une autre personne",
       self_harm: 'tu sembles traverser un moment très difficile',
-      history: 'un modérateur examine tes messages récents',
+      history: 'tes messages récents sont examinés de plus près pendant quelque temps',
     },
     data: {
       phone: 'le numéro de téléphone',
@@ -116,7 +116,7 @@ const WORDING: Record<string, Wording> = {
       hostility: 'er für ein anderes Mitglied verletzend sein könnte',
       privacy_leak: 'er {data} einer anderen Person zu teilen scheint',
       self_harm: 'es so klingt, als ginge es dir gerade sehr schlecht',
-      history: 'ein Moderator sich deine letzten Beiträge ansieht',
+      history: 'deine letzten Beiträge eine Weile genauer angesehen werden',
     },
     data: {
       phone: 'die Telefonnummer',
