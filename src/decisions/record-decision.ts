@@ -1,5 +1,5 @@
 import { and, asc, eq, max, sql } from 'drizzle-orm';
-import { appendAuditEvent } from '../audit/audit-log.ts';
+import { appendAuditEvents, type NewAuditEvent } from '../audit/audit-log.ts';
 import type { Db, Tx } from '../db/client.ts';
 import { type Decision, decisions, deliveries, forums, posts, type Revision, revisions } from '../db/schema/index.ts';
 import { insertDelivery } from '../deliveries/insert-delivery.ts';
@@ -46,7 +46,9 @@ export async function recordDecision(db: Db, input: DecisionInput): Promise<Reco
     const { job } = input;
     // Serialises concurrent revisions of one post so revision numbers stay gap-free.
     await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`post:${job.forumId}:${job.post.id}`}, 0))`);
-    const revision = await findOrInsertRevision(tx, job);
+    // A new revision's `received` event is written with the decision's, in one insert.
+    const { revision, received } = await findOrInsertRevision(tx, job);
+    const audit = (events: NewAuditEvent[]) => appendAuditEvents(tx, received ? [received, ...events] : events);
     // A revision is decided once, by the policy set in force when it first arrived. The same
     // post sent again after its job was trimmed and a new set was published would otherwise get
     // a second decision and a second verdict.created with a new webhook-id, which could undo a
@@ -57,7 +59,10 @@ export async function recordDecision(db: Db, input: DecisionInput): Promise<Reco
       .where(eq(decisions.revisionId, revision.id))
       .orderBy(asc(decisions.decidedAt))
       .limit(1);
-    if (first) return existingDecision(tx, revision.id, first.policySetVersion);
+    if (first) {
+      await audit([]);
+      return existingDecision(tx, revision.id, first.policySetVersion);
+    }
     const [inserted] = await tx
       .insert(decisions)
       .values({
@@ -80,7 +85,10 @@ export async function recordDecision(db: Db, input: DecisionInput): Promise<Reco
       })
       .onConflictDoNothing({ target: [decisions.revisionId, decisions.policySetVersion] })
       .returning();
-    if (!inserted) return existingDecision(tx, revision.id, input.policySetVersion);
+    if (!inserted) {
+      await audit([]);
+      return existingDecision(tx, revision.id, input.policySetVersion);
+    }
 
     const deliveryId = await insertDelivery(tx, {
       forumId: inserted.forumId,
@@ -99,36 +107,38 @@ export async function recordDecision(db: Db, input: DecisionInput): Promise<Reco
           payload: { type: 'discourse.action', data: { post_id: job.post.id, ...engineAction } },
         })
       : null;
-    await appendAuditEvent(tx, {
-      forumId: job.forumId,
-      type: 'decided',
-      actor: 'system',
-      subjectId: inserted.id,
-      payload: {
-        post_id: job.post.id,
-        revision: revision.revision,
-        content_hash: revision.contentHash,
-        action: inserted.action,
-        urgent: inserted.urgent,
-        flagged: inserted.policies.filter((p) => p.flagged).map((p) => ({ policy: p.policy, score: p.score })),
-        policy_set_version: inserted.policySetVersion,
-        scorers: inserted.scorers,
-        ...(input.llm
-          ? {
-              llm: {
-                status: input.llm.status,
-                reason: input.llm.reason ?? null,
-                model: input.llm.model,
-                prompt_version: input.llm.prompt_version,
-              },
-            }
-          : {}),
-        ...(input.escalation ? { escalation: escalationAudit(input.escalation) } : {}),
-        ...(input.remedy ? remedyAudit(input.remedy) : {}),
-        delivery_id: deliveryId,
-        ...(engineAction ? { discourse_action: engineAction.action, discourse_delivery_id: engineDeliveryId } : {}),
+    await audit([
+      {
+        forumId: job.forumId,
+        type: 'decided',
+        actor: 'system',
+        subjectId: inserted.id,
+        payload: {
+          post_id: job.post.id,
+          revision: revision.revision,
+          content_hash: revision.contentHash,
+          action: inserted.action,
+          urgent: inserted.urgent,
+          flagged: inserted.policies.filter((p) => p.flagged).map((p) => ({ policy: p.policy, score: p.score })),
+          policy_set_version: inserted.policySetVersion,
+          scorers: inserted.scorers,
+          ...(input.llm
+            ? {
+                llm: {
+                  status: input.llm.status,
+                  reason: input.llm.reason ?? null,
+                  model: input.llm.model,
+                  prompt_version: input.llm.prompt_version,
+                },
+              }
+            : {}),
+          ...(input.escalation ? { escalation: escalationAudit(input.escalation) } : {}),
+          ...(input.remedy ? remedyAudit(input.remedy) : {}),
+          delivery_id: deliveryId,
+          ...(engineAction ? { discourse_action: engineAction.action, discourse_delivery_id: engineDeliveryId } : {}),
+        },
       },
-    });
+    ]);
     return {
       decision: inserted,
       created: true,
@@ -137,13 +147,13 @@ export async function recordDecision(db: Db, input: DecisionInput): Promise<Reco
   });
 }
 
-async function findOrInsertRevision(tx: Tx, job: ModerateJob): Promise<Revision> {
+async function findOrInsertRevision(tx: Tx, job: ModerateJob): Promise<{ revision: Revision; received?: NewAuditEvent }> {
   const [existing] = await tx
     .select()
     .from(revisions)
     .where(and(eq(revisions.forumId, job.forumId), eq(revisions.postId, job.post.id), eq(revisions.contentHash, job.contentHash)))
     .limit(1);
-  if (existing) return existing;
+  if (existing) return { revision: existing };
 
   const [{ last } = { last: null }] = await tx
     .select({ last: max(revisions.revision) })
@@ -176,7 +186,7 @@ async function findOrInsertRevision(tx: Tx, job: ModerateJob): Promise<Revision>
     .insert(posts)
     .values({ forumId: job.forumId, postId: post.id, authorId: post.author.id, threadId: post.thread_id ?? null, latestRevision: number })
     .onConflictDoUpdate({ target: [posts.forumId, posts.postId], set: { latestRevision: number, updatedAt: new Date() } });
-  await appendAuditEvent(tx, {
+  const received: NewAuditEvent = {
     forumId: job.forumId,
     type: 'received',
     actor: `forum:${job.forumId}`,
@@ -189,8 +199,8 @@ async function findOrInsertRevision(tx: Tx, job: ModerateJob): Promise<Revision>
       webhook_id: job.webhookId ?? null,
       received_at: job.receivedAt,
     },
-  });
-  return row;
+  };
+  return { revision: row, received };
 }
 
 async function existingDecision(tx: Tx, revisionId: string, policySetVersion: string): Promise<RecordedDecision> {
