@@ -31,7 +31,7 @@ export async function startWorkers(ctx: AppContext, options: StartWorkersOptions
     prefix: config.queuePrefix,
     lockDuration: config.workers.lockDurationMs,
     stalledInterval: config.workers.stalledIntervalMs,
-    maxStalledCount: 3,
+    maxStalledCount: config.workers.maxStalledCount,
     settings: { backoffStrategy: cappedExponentialBackoff(1000, 5 * 60_000) },
   };
   const workers: Worker[] = [];

@@ -47,6 +47,12 @@ export interface Config {
     /** How long a job's lock lives; a dead worker's job is retried after this. */
     lockDurationMs: number;
     stalledIntervalMs: number;
+    /**
+     * How often a job may lose its worker (a process killed mid-job) before BullMQ fails it. An
+     * accepted post must not end in the failed set because its workers died a few times, so this
+     * is well above BullMQ's 1; a post that kills every worker that takes it still ends there.
+     */
+    maxStalledCount: number;
     metricsPort: number;
   };
   ingest: {
@@ -130,6 +136,7 @@ export function configFromEnv(env: Env): Config {
       queues: env.HEARTH_WORKER_QUEUES,
       lockDurationMs: 30_000,
       stalledIntervalMs: 30_000,
+      maxStalledCount: 10,
       metricsPort: env.HEARTH_WORKER_METRICS_PORT,
     },
     ingest: {

@@ -8,8 +8,15 @@ import { actionOrder, policyIds } from '../moderation/types.ts';
 import { reviewQueuePageSchema, statsSchema } from './dashboard-schemas.ts';
 import { escalationSchema, suggestedReplySchema } from './schemas.ts';
 
+// A forum id PostgreSQL cannot compare (NUL, a lone surrogate) is a 400, not a failed query.
+const forumIdParam = z
+  .string()
+  .max(63)
+  .refine((s) => !s.includes('\u0000') && s.isWellFormed(), { message: 'contains a NUL character or an unpaired surrogate' })
+  .openapi({ param: { name: 'forumId', in: 'path' }, example: 'chronic-pain' });
+
 export const authorParams = z.object({
-  forumId: z.string().openapi({ param: { name: 'forumId', in: 'path' }, example: 'chronic-pain' }),
+  forumId: forumIdParam,
   authorId: z
     .string()
     .min(1)
@@ -20,7 +27,7 @@ export const authorParams = z.object({
 });
 
 export const remediesParams = z.object({
-  forumId: z.string().openapi({ param: { name: 'forumId', in: 'path' }, example: 'chronic-pain' }),
+  forumId: forumIdParam,
 });
 
 const exampleCrisis = {

@@ -99,6 +99,9 @@ beforeAll(async () => {
     // The suite measures faults, not limits: every post must reach the queue.
     rateLimits: { ingest: { limit: 0 }, apiKey: { limit: 0 } },
     schedulesCheckMs: 1000,
+    // Locks as a loaded production machine needs them (the unit tests' 1.5 s expire under load,
+    // which is a stall without a death); still short enough that killed workers' jobs resume fast.
+    workers: { lockDurationMs: 5000, stalledIntervalMs: 2000 },
     callbacks: { backoffMs: 500, attempts: 10 },
   });
   const started = await spawnHearth('api');
