@@ -77,6 +77,11 @@ export function dashboardRoutes(ctx: AppContext) {
   signedIn.route('/', reviewRoutes(ctx));
   signedIn.route('/', insightRoutes(ctx));
   signedIn.route('/', adminRoutes(ctx));
+  // Anything else under /dashboard: a trailing slash is forgiven, the rest is a page-shaped 404.
+  signedIn.all('*', (c) => {
+    if (c.req.method === 'GET' && c.req.path.length > 1 && c.req.path.endsWith('/')) return c.redirect(c.req.path.replace(/\/+$/, ''), 301);
+    throw new AppError('not_found', 'no such page');
+  });
   app.route('/', signedIn);
   return app;
 }

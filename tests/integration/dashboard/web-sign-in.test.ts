@@ -76,6 +76,13 @@ describe('signing in to /dashboard', () => {
 
     const queue = await browser.get('/dashboard/queue');
     expect(queue.status).toBe(200);
+    const slash = await browser.get('/dashboard/queue/');
+    expect(slash.status).toBe(301);
+    expect(slash.headers.get('location')).toBe('/dashboard/queue');
+    const missing = await browser.get('/dashboard/nowhere');
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get('content-type')).toContain('text/html');
+    await browser.get('/dashboard/queue');
     expect(browser.lastHtml).toContain('Review queue');
     expect(browser.lastHtml).toContain('sam (moderator)');
     expect(browser.lastHtml).not.toContain(key);
