@@ -1,3 +1,6 @@
+/** @jsxRuntime automatic */
+/** @jsxImportSource hono/jsx */
+// (Also in tsconfig.json; said here so the pages render however tsx finds, or misses, the config.)
 import type { FC } from 'hono/jsx';
 import type { CheckpointReport } from '../../audit/audit-checkpoints.ts';
 import type { AuditEventView } from '../../audit/audit-event-view.ts';

@@ -1,3 +1,6 @@
+/** @jsxRuntime automatic */
+/** @jsxImportSource hono/jsx */
+// (Also in tsconfig.json; said here so the pages render however tsx finds, or misses, the config.)
 import type { FC } from 'hono/jsx';
 import type { SignedIn } from '../../auth/dashboard-sessions.ts';
 import type { DecisionDetail } from '../../decisions/decision-detail.ts';

@@ -1,3 +1,6 @@
+/** @jsxRuntime automatic */
+/** @jsxImportSource hono/jsx */
+// (Also in tsconfig.json; said here so the pages render however tsx finds, or misses, the config.)
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { verifyWithCheckpoint } from '../../audit/audit-checkpoints.ts';

@@ -1,3 +1,6 @@
+/** @jsxRuntime automatic */
+/** @jsxImportSource hono/jsx */
+// (Also in tsconfig.json; said here so the pages render however tsx finds, or misses, the config.)
 import { Hono } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { endSession, findSession, randomToken, startSession, tokensMatch } from '../../auth/dashboard-sessions.ts';
