@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { revokeApiKey } from '../../../src/auth/api-keys.ts';
-import { dashboardSessions } from '../../../src/db/schema/index.ts';
+import { apiKeys, dashboardSessions, forums, reviews } from '../../../src/db/schema/index.ts';
 import { DashboardClient } from '../../support/dashboard-client.ts';
 import { type Harness, startHarness } from '../../support/harness.ts';
 import { keyFor, seedDecision } from '../../support/seed.ts';
@@ -226,5 +226,35 @@ describe('request rate', () => {
     } finally {
       await limited.close();
     }
+  });
+});
+
+describe('every form of the dashboard', () => {
+  it('is refused without a session (401) and without the session’s CSRF token (403), changing nothing', async () => {
+    const d = await seedDecision(h.ctx, { postId: 'forms-1', action: 'hold', flagged: [{ policy: 'hostility', score: 0.9 }] });
+    const { record } = await keyFor(h.ctx, 'moderator', ['chronic-pain'], { name: 'victim' });
+    const uuid = '6a1f2b3c-4d5e-4f60-8a7b-9c0d1e2f3a4b';
+    const forms: Array<[string, Record<string, string>]> = [
+      ['/dashboard/sign-out', {}],
+      [`/dashboard/decisions/${d.id}/review`, { outcome: 'override', action: 'allow' }],
+      [`/dashboard/thread-alerts/${uuid}/resolve`, {}],
+      ['/dashboard/admin/keys', { role: 'admin' }],
+      [`/dashboard/admin/keys/${record.id}/revoke`, {}],
+      ['/dashboard/admin/forums/chronic-pain', { name: 'Renamed', retention_days: '1' }],
+    ];
+    const admin = new DashboardClient(h.app);
+    await admin.signIn((await keyFor(h.ctx, 'admin')).key);
+    const anonymous = new DashboardClient(h.app);
+    for (const [path, form] of forms) {
+      expect([path, (await anonymous.post(path, form)).status]).toEqual([path, 401]);
+      expect([path, (await admin.post(path, form)).status]).toEqual([path, 403]);
+      expect([path, (await admin.post(path, { ...form, csrf: 'not-the-token' })).status]).toEqual([path, 403]);
+    }
+    expect((await admin.get('/dashboard/queue')).status).toBe(200);
+    const [stillActive] = await h.ctx.database.db.select().from(apiKeys).where(eq(apiKeys.id, record.id));
+    expect(stillActive?.revokedAt).toBeNull();
+    const [forum] = await h.ctx.database.db.select().from(forums).where(eq(forums.id, 'chronic-pain'));
+    expect(forum?.name).not.toBe('Renamed');
+    expect(await h.ctx.database.db.select().from(reviews).where(eq(reviews.decisionId, d.id))).toHaveLength(0);
   });
 });
