@@ -10,7 +10,8 @@ export default defineConfig({
   test: {
     ...base.test,
     include: ['tests/faults/**/*.test.ts'],
-    testTimeout: 600_000,
+    // The outage suite takes about 5 minutes on an idle 2-core machine, far longer on a busy one.
+    testTimeout: 1_500_000,
     hookTimeout: 120_000,
     maxWorkers: 1,
   },

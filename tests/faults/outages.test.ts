@@ -203,7 +203,7 @@ describe('faults under load', () => {
 
     await eventually(
       async () => (await count('select count(distinct post_id) as n from decisions')) >= POSTS,
-      480_000,
+      900_000,
       'every post decided',
     );
     // Workers were killed for as long as the posts were being decided.
