@@ -226,6 +226,10 @@ export const DecisionPage: FC<DecisionPageProps> = ({ nonce, signedIn, detail, f
               </button>
             </form>
           </div>
+          <form method="post" action={`/dashboard/decisions/${detail.id}/release`} class="release">
+            <input type="hidden" name="csrf" value={signedIn.session.csrfToken} />
+            <button type="submit">Leave it for someone else (release my claim)</button>
+          </form>
         </section>
       ) : (
         signedIn.key.role === 'auditor' && <p class="hint">Auditors read decisions; they do not review them.</p>

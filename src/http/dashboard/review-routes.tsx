@@ -13,7 +13,7 @@ import { getForum } from '../../forums/forums.ts';
 import { openThreadAlerts, resolveThreadAlert } from '../../members/thread-alerts.ts';
 import { parseForumOverrides } from '../../moderation/overrides.ts';
 import { actionOrder, type PolicyId, policyIds } from '../../moderation/types.ts';
-import { claimDecision } from '../../reviews/claim-decision.ts';
+import { claimDecision, releaseClaim } from '../../reviews/claim-decision.ts';
 import { recordReview } from '../../reviews/record-review.ts';
 import { reviewQueue } from '../../reviews/review-queue.ts';
 import { reviewInputSchema } from '../dashboard-schemas.ts';
@@ -150,6 +150,16 @@ export function reviewRoutes(ctx: AppContext) {
     const { review, deliveryId } = await recordReview(ctx.database.db, scopeOf(who.key), id.data, input.data, reviewerOf(who.key));
     if (deliveryId) await queueCommittedDelivery(ctx.queues, ctx.log, deliveryId, 'verdict.updated');
     return c.redirect(`/dashboard/queue?done=${review.outcome}&post=${encodeURIComponent(review.postId)}`, 303);
+  });
+
+  app.post('/decisions/:id/release', async (c) => {
+    const who = signedInOf(c);
+    checkCsrf(who, await c.req.parseBody());
+    requireRole(who, ['admin', 'moderator']);
+    const id = z.uuid().safeParse(c.req.param('id'));
+    if (!id.success) throw new AppError('not_found', 'no such decision');
+    await releaseClaim(ctx.database.db, scopeOf(who.key), id.data, reviewerOf(who.key));
+    return c.redirect('/dashboard/queue', 303);
   });
 
   app.post('/thread-alerts/:id/resolve', async (c) => {

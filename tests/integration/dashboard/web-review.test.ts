@@ -127,6 +127,14 @@ describe('the decision page', () => {
     const samTry = await sam.post(`/dashboard/decisions/${d.id}/review`, { csrf: sam.csrf(), outcome: 'confirm' });
     expect(samTry.status).toBe(409);
     expect(await reviewsOf(d.id)).toHaveLength(0);
+
+    // Alex leaves it; Sam's next look claims it and may review.
+    await alex.get(`/dashboard/decisions/${d.id}`);
+    expect((await alex.post(`/dashboard/decisions/${d.id}/release`, { csrf: alex.csrf() })).status).toBe(303);
+    await sam.get(`/dashboard/decisions/${d.id}`);
+    expect(sam.lastHtml).toContain('id="confirm-button"');
+    const [samClaim] = await h.ctx.database.db.select().from(reviewClaims).where(eq(reviewClaims.decisionId, d.id));
+    expect(samClaim?.claimedBy).toBe('sam');
   });
 
   it('shows the remedy a decision carries: the masked text and a suggested crisis reply with its lines', async () => {

@@ -238,6 +238,7 @@ describe('every form of the dashboard', () => {
       ['/dashboard/sign-out', {}],
       [`/dashboard/decisions/${d.id}/review`, { outcome: 'override', action: 'allow' }],
       [`/dashboard/thread-alerts/${uuid}/resolve`, {}],
+      [`/dashboard/decisions/${d.id}/release`, {}],
       ['/dashboard/admin/keys', { role: 'admin' }],
       [`/dashboard/admin/keys/${record.id}/revoke`, {}],
       ['/dashboard/admin/forums/chronic-pain', { name: 'Renamed', retention_days: '1' }],
