@@ -26,12 +26,12 @@ describe('scorer quality on the dev set', () => {
   // generalises beyond the wording it was built from. Earlier changes were chosen by looking at
   // these sets, so they are floors against regressions rather than honest estimates.
   it.each([
-    // Floors a little under what was measured with the model retrained without stop-word features
-    // (0.784, 0.671, 0.588; tune 0.832 with 3 of 120 clean posts flagged): regression guards, not
+    // Floors a little under what was measured with the model retrained on sets K and L
+    // (0.839, 0.739, 0.689; tune 0.838 with 3 of 120 clean posts flagged): regression guards, not
     // targets. check-3 holds 3 unsafe-advice posts, so one post moves its macro F1 by 0.07.
-    ['holdout-check.jsonl', 0.75, 0.1],
-    ['check-2.jsonl', 0.64, 0.1],
-    ['check-3.jsonl', 0.55, 0.1],
+    ['holdout-check.jsonl', 0.8, 0.1],
+    ['check-2.jsonl', 0.7, 0.1],
+    ['check-3.jsonl', 0.62, 0.1],
     ['forum-posts.tune.jsonl', 0.8, 0.04],
   ])('holds up on the independent check set %s', async (file, minF1, maxCleanFlagged) => {
     const posts = readDataset(await readFile(new URL(file, datasets), 'utf8'), file, { labelled: true });
