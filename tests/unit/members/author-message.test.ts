@@ -24,7 +24,9 @@ describe('explanations for the author', () => {
     expect(authorMessage(verdict('redact', ['privacy_leak']), 'en', ['address'])?.text).toMatch(
       /^Your post is up with another person's address removed, to protect their privacy\./,
     );
-    expect(authorMessage(verdict('review', []), 'en')?.text).toMatch(/because your recent posts are being looked at more closely for a while\./);
+    expect(authorMessage(verdict('review', []), 'en')?.text).toMatch(
+      /because your recent posts are being looked at more closely for a while\./,
+    );
     expect(authorMessage(verdict('hold', ['self_harm'], true), 'en')?.text).toMatch(/very hard time\. You're not alone/);
     expect(authorMessage(verdict('allow', []), 'en')).toBeNull();
   });
