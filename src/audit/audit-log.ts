@@ -1,6 +1,6 @@
 import { and, asc, count, desc, eq, isNotNull, isNull, min, sql } from 'drizzle-orm';
 import type { DbOrTx, Tx } from '../db/client.ts';
-import { type AuditEventType, auditEvents } from '../db/schema/index.ts';
+import { type AuditEventType, auditCheckpoints, auditEvents } from '../db/schema/index.ts';
 import { type AuditKey, chainDigest } from './audit-key.ts';
 import { canonicalJson } from './canonical-json.ts';
 
@@ -91,6 +91,19 @@ export async function sealBatch(
       .orderBy(asc(auditEvents.id))
       .limit(opts.batchSize ?? 1000);
     if (waiting.length === 0) return { sealed: 0 };
+    // A chain once checkpointed is keyed with that key: a process without it (or with another)
+    // must not extend it, or the chain would verify as broken from there on.
+    const [checkpoint] = await tx
+      .select({ keyId: auditCheckpoints.keyId })
+      .from(auditCheckpoints)
+      .where(eq(auditCheckpoints.forumId, forumId))
+      .orderBy(desc(auditCheckpoints.seq))
+      .limit(1);
+    if (checkpoint && checkpoint.keyId !== opts.key?.id) {
+      throw new AuditKeyMismatchError(
+        `forum ${forumId}'s audit chain is keyed with key ${checkpoint.keyId}; this process has ${opts.key ? `key ${opts.key.id}` : 'no HEARTH_AUDIT_KEY'}, so it does not seal`,
+      );
+    }
     const [last] = await tx
       .select({ seq: auditEvents.seq, hash: auditEvents.hash })
       .from(auditEvents)
@@ -113,6 +126,10 @@ export async function sealBatch(
     await opts.within?.(tx, head);
     return { sealed: waiting.length, head };
   });
+}
+
+export class AuditKeyMismatchError extends Error {
+  override name = 'AuditKeyMismatchError';
 }
 
 export interface PendingReport {

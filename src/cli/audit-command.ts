@@ -3,12 +3,28 @@ import { Command, InvalidArgumentError } from 'commander';
 import { asc, eq } from 'drizzle-orm';
 import { checkpointSchema, verifyWithCheckpoint } from '../audit/audit-checkpoints.ts';
 import { deriveAuditKey } from '../audit/audit-key.ts';
-import { pendingEvents } from '../audit/audit-log.ts';
+import { AuditKeyMismatchError, pendingEvents } from '../audit/audit-log.ts';
+import { AuditSealer } from '../audit/audit-sealer.ts';
+import type { Db } from '../db/client.ts';
 import { auditEvents } from '../db/schema/index.ts';
 import type { Cli } from './cli-io.ts';
 import { withDatabase } from './database.ts';
 import { assertForumExists } from './forum-flags.ts';
 import { printTable } from './output.ts';
+
+/**
+ * Seals what waits, as the API does before a read, so the CLI shows each event's place in the
+ * chain. Never from a process with another key than the chain's (the sealer refuses, and the
+ * events are shown unsealed); it makes no checkpoints, which only workers send.
+ */
+async function sealFirst(cli: Cli, db: Db, forumId: string): Promise<void> {
+  const secret = cli.config().audit.key;
+  const sealer = new AuditSealer(db, { key: secret ? deriveAuditKey(secret) : undefined, checkpointIntervalMs: Number.POSITIVE_INFINITY });
+  await sealer.seal(forumId).catch((err: Error) => {
+    if (!(err instanceof AuditKeyMismatchError)) throw err;
+    cli.stderr.write(`warning: ${err.message}\n`);
+  });
+}
 
 function positiveWhole(value: string): number {
   const n = Number(value);
@@ -29,6 +45,7 @@ export function auditCommand(cli: Cli): Command {
       // An unknown forum is an error, not an empty trail: a typo must not read as "nothing happened".
       const rows = await withDatabase(cli, async ({ db }) => {
         await assertForumExists(db, opts.forum, '--forum');
+        await sealFirst(cli, db, opts.forum);
         return db.select().from(auditEvents).where(eq(auditEvents.forumId, opts.forum)).orderBy(asc(auditEvents.seq));
       });
       const shown = rows.slice(-opts.limit);
@@ -64,6 +81,7 @@ export function auditCommand(cli: Cli): Command {
       const report = await withDatabase(cli, async ({ db }) => {
         // An unknown forum has no chain to check; "ok, 0 checked" would hide the typo.
         await assertForumExists(db, opts.forum, '--forum');
+        await sealFirst(cli, db, opts.forum);
         const verified = await verifyWithCheckpoint(db, opts.forum, key, kept?.data);
         return { ...verified, keyed: key !== undefined, pending: await pendingEvents(db, opts.forum) };
       });

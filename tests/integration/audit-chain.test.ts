@@ -2,7 +2,7 @@ import { asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Checkpoint, checkpointSignedWith, checkpointView, verifyWithCheckpoint } from '../../src/audit/audit-checkpoints.ts';
 import { deriveAuditKey } from '../../src/audit/audit-key.ts';
-import { appendAuditEvent, hashEvent, pendingEvents, verifyAuditChain } from '../../src/audit/audit-log.ts';
+import { AuditKeyMismatchError, appendAuditEvent, hashEvent, pendingEvents, verifyAuditChain } from '../../src/audit/audit-log.ts';
 import { AuditSealer } from '../../src/audit/audit-sealer.ts';
 import { createDatabase, type Database } from '../../src/db/client.ts';
 import { type AuditCheckpoint, auditEvents } from '../../src/db/schema/index.ts';
@@ -174,6 +174,17 @@ describe('audit events', () => {
       expect(await verifyAuditChain(db.db, 'j', { key })).toMatchObject({ ok: true, checked: 5 });
       const report = await verifyWithCheckpoint(db.db, 'j', key, kept);
       expect(report).toMatchObject({ ok: false, checkpoint: { seq: 5, ok: false, reason: expect.stringMatching(/rewritten/) } });
+    });
+
+    it('a process without the chain key, or with another, does not extend a checkpointed chain', async () => {
+      await append('g', { late: true });
+      for (const wrongKey of [undefined, otherKey]) {
+        const wrong = new AuditSealer(db.db, { key: wrongKey, checkpointIntervalMs: 0 });
+        await expect(wrong.seal('g')).rejects.toThrow(AuditKeyMismatchError);
+      }
+      expect(await pendingEvents(db.db, 'g')).toMatchObject({ count: 1 });
+      await sealer.seal('g');
+      expect(await verifyAuditChain(db.db, 'g', { key })).toMatchObject({ ok: true, checked: 7, unkeyed: 0 });
     });
 
     it('refuses a checkpoint not signed with the audit key, or for another forum', async () => {
