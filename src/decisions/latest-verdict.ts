@@ -1,6 +1,6 @@
 import { and, desc, eq } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.ts';
-import { type Action, decisions, revisions } from '../db/schema/index.ts';
+import { type Action, type Decision, decisions, revisions } from '../db/schema/index.ts';
 import { type LatestReview, latestReviewSql } from './list-decisions.ts';
 import { type VerdictData, verdictData } from './verdict-payload.ts';
 
@@ -31,8 +31,10 @@ export async function verdictInForce(db: DbOrTx, forumId: string, postId: string
     .where(and(eq(decisions.forumId, forumId), eq(decisions.postId, postId)))
     .orderBy(desc(decisions.revision), desc(decisions.decidedAt))
     .limit(1);
-  if (!row) return undefined;
-  const { decision, review } = row;
+  return row && inForce(row.decision, row.review);
+}
+
+function inForce(decision: Decision, review: LatestReview | null): VerdictInForce {
   return {
     ...verdictData(decision),
     action: review?.action ?? decision.action,
@@ -49,14 +51,17 @@ export async function verdictInForce(db: DbOrTx, forumId: string, postId: string
   };
 }
 
-/** The newest verdict stored for the revision a submission created. */
-export async function findVerdictForSubmission(db: DbOrTx, submissionId: string): Promise<VerdictData | undefined> {
+/**
+ * The verdict in force for the revision a submission created (its newest decision, with the
+ * newest review's action when a moderator reviewed it): what a replayed `?wait` request answers.
+ */
+export async function findVerdictForSubmission(db: DbOrTx, submissionId: string): Promise<VerdictInForce | undefined> {
   const [row] = await db
-    .select({ decision: decisions })
+    .select({ decision: decisions, review: latestReviewSql })
     .from(decisions)
     .innerJoin(revisions, eq(revisions.id, decisions.revisionId))
     .where(eq(revisions.submissionId, submissionId))
     .orderBy(desc(decisions.decidedAt))
     .limit(1);
-  return row ? verdictData(row.decision) : undefined;
+  return row && inForce(row.decision, row.review);
 }

@@ -1,6 +1,6 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppContext } from '../../context.ts';
-import { findVerdictForSubmission } from '../../decisions/latest-verdict.ts';
+import { findVerdictForSubmission, type VerdictInForce } from '../../decisions/latest-verdict.ts';
 import type { VerdictData } from '../../decisions/verdict-payload.ts';
 import { AppError } from '../../errors.ts';
 import { enqueuePost } from '../../ingest/enqueue-post.ts';
@@ -11,7 +11,7 @@ import type { HttpEnv } from '../env.ts';
 import { errorBodySchema } from '../error-body.ts';
 import { forumForIngest, ingestBodyLimit, ingestDeps } from '../forum-ingest.ts';
 import { takeIngestRate } from '../rate-limit.ts';
-import { acceptedSchema, forumParams, signatureHeaders, verdictSchema, waitQuery } from '../schemas.ts';
+import { acceptedSchema, forumParams, signatureHeaders, verdictInForceSchema, waitQuery } from '../schemas.ts';
 
 const examplePost = {
   id: 'post-8841',
@@ -54,8 +54,9 @@ export function ingestRoutes(ctx: AppContext) {
     },
     responses: {
       200: {
-        description: 'The verdict, when `wait` was given and it was ready in time',
-        content: { 'application/json': { schema: verdictSchema } },
+        description:
+          "The verdict in force, when `wait` was given and it was ready in time: as the verdict route answers it, so a replayed request after a moderator's review gets the review's action",
+        content: { 'application/json': { schema: verdictInForceSchema } },
       },
       202: { description: 'Queued for moderation', content: { 'application/json': { schema: acceptedSchema } } },
       400: { description: 'Malformed JSON, missing, mistyped or unknown fields', ...errors },
@@ -118,11 +119,12 @@ async function waitForVerdict(
   lane: Lane,
   job: { waitUntilFinished(events: ReturnType<AppContext['moderateEvents']>, ttl?: number): Promise<VerdictData> } | undefined,
   ms: number,
-): Promise<VerdictData | undefined> {
+): Promise<VerdictInForce | undefined> {
   try {
     const live = job ?? (await (lane === 'urgent' ? ctx.queues.moderateUrgent : ctx.queues.moderate).getJob(submissionId));
-    if (live) return await live.waitUntilFinished(ctx.moderateEvents(lane), ms);
-    // The job finished and was cleaned up before this (replayed) request: read the stored verdict.
+    // The job's own answer is what was decided; a moderator may have reviewed it since (a
+    // replayed request, or a job kept after it finished), so the stored verdict in force answers.
+    if (live) await live.waitUntilFinished(ctx.moderateEvents(lane), ms);
     return await findVerdictForSubmission(ctx.database.db, submissionId);
   } catch (err) {
     ctx.log.debug({ submission_id: submissionId, err: (err as Error).message }, 'no verdict within wait');
