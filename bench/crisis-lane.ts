@@ -53,16 +53,19 @@ const config = buildConfig({
   callbacks: { allowPrivate: true },
 });
 
-// The forum's callback endpoint: records when each post's verdict arrives.
+// The forum's callback endpoint: records when each post's verdict arrives, and when an urgent
+// post's alert.urgent (its own callback, sent with the suggested reply) arrives.
 const arrivals = new Map<string, number>();
+const alerts = new Map<string, number>();
 const receiver = createServer((req, res) => {
   const chunks: Buffer[] = [];
   req.on('data', (c: Buffer) => chunks.push(c));
   req.on('end', () => {
     const at = performance.now();
-    const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { data?: { post_id?: string } };
+    const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { type?: string; data?: { post_id?: string } };
     const postId = body.data?.post_id;
-    if (postId && !arrivals.has(postId)) arrivals.set(postId, at);
+    const seen = body.type === 'alert.urgent' ? alerts : arrivals;
+    if (postId && !seen.has(postId) && (body.type === 'verdict.created' || body.type === 'alert.urgent')) seen.set(postId, at);
     res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
   });
 });
@@ -89,13 +92,13 @@ async function send(body: string): Promise<{ postId: string; acceptedAt: number 
   return { postId, acceptedAt: performance.now() };
 }
 
-async function waitFor(postId: string, timeoutMs: number): Promise<number> {
+async function waitFor(postId: string, timeoutMs: number, seen = arrivals): Promise<number> {
   const deadline = performance.now() + timeoutMs;
-  while (!arrivals.has(postId)) {
+  while (!seen.has(postId)) {
     if (performance.now() > deadline) throw new Error(`no callback for ${postId} within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 2));
   }
-  return arrivals.get(postId) as number;
+  return seen.get(postId) as number;
 }
 
 /** Tops the ordinary queue up to the backlog, paused so the workers cannot eat it meanwhile. */
@@ -111,16 +114,18 @@ async function queueBacklog(): Promise<void> {
   await ctx.queues.moderate.resume();
 }
 
-async function measure(lane: boolean, language: keyof typeof crisisPosts, n: number): Promise<number[]> {
+async function measure(lane: boolean, language: keyof typeof crisisPosts, n: number): Promise<{ waits: number[]; alertWaits: number[] }> {
   ctx.config.ingest.crisisLane = lane;
   const waits: number[] = [];
+  const alertWaits: number[] = [];
   for (let t = 0; t < n; t++) {
     await queueBacklog();
     const { postId, acceptedAt } = await send(crisisPosts[language]);
     const arrived = await waitFor(postId, 10 * 60_000);
     waits.push(arrived - acceptedAt);
+    alertWaits.push((await waitFor(postId, 60_000, alerts)) - acceptedAt);
   }
-  return waits;
+  return { waits, alertWaits };
 }
 
 const pct = (xs: number[], q: number) => {
@@ -137,18 +142,19 @@ try {
   );
   out();
   out(
-    `${'crisis post'.padEnd(12)} ${'lane'.padEnd(5)} ${'trials'.padStart(6)} ${'p50'.padStart(10)} ${'p99'.padStart(10)} ${'max'.padStart(10)}`,
+    `${'crisis post'.padEnd(12)} ${'lane'.padEnd(5)} ${'trials'.padStart(6)} ${'p50'.padStart(10)} ${'p99'.padStart(10)} ${'max'.padStart(10)} ${'alert p50'.padStart(10)} ${'alert p99'.padStart(10)}`,
   );
   for (const lane of [true, false]) {
     for (const language of Object.keys(crisisPosts) as Array<keyof typeof crisisPosts>) {
-      const waits = await measure(lane, language, lane ? trials : baselineTrials);
+      const { waits, alertWaits } = await measure(lane, language, lane ? trials : baselineTrials);
       out(
-        `${language.padEnd(12)} ${(lane ? 'on' : 'off').padEnd(5)} ${String(waits.length).padStart(6)} ${fmt(pct(waits, 0.5)).padStart(10)} ${fmt(pct(waits, 0.99)).padStart(10)} ${fmt(Math.max(...waits)).padStart(10)}`,
+        `${language.padEnd(12)} ${(lane ? 'on' : 'off').padEnd(5)} ${String(waits.length).padStart(6)} ${fmt(pct(waits, 0.5)).padStart(10)} ${fmt(pct(waits, 0.99)).padStart(10)} ${fmt(Math.max(...waits)).padStart(10)} ${fmt(pct(alertWaits, 0.5)).padStart(10)} ${fmt(pct(alertWaits, 0.99)).padStart(10)}`,
       );
     }
   }
   out();
-  out('time from the 202 for the crisis post to the arrival of its signed verdict callback at the forum.');
+  out('time from the 202 for the crisis post to the arrival of its signed verdict callback at the forum;');
+  out('alert: to the arrival of its alert.urgent callback (with the suggested reply).');
 } finally {
   await workers.close(5000);
   await closeServer(server, 1000);

@@ -53,11 +53,11 @@ function leakedKinds(input: DecisionInput) {
 }
 
 /**
- * After storing, on retries too (both steps are idempotent), so a job that died after storing
- * still does them: an urgent decision's `alert.urgent` callback goes on the crisis lane's
- * deliver queue, ahead of any backlog; a flagged post in a thread may make the thread tense.
+ * After storing and before its callbacks are queued, on retries too (it is idempotent), so a
+ * job that died after storing still sends it: an urgent decision's `alert.urgent` callback goes
+ * first, on the crisis lane's deliver queue, ahead of any backlog.
  */
-export async function afterDecisionStored(ctx: AppContext, input: DecisionInput, decision: Decision): Promise<void> {
+export async function sendUrgentAlert(ctx: AppContext, input: DecisionInput, decision: Decision): Promise<void> {
   const alertId = await ensureUrgentAlert(ctx.database.db, decision, {
     threadId: input.job.post.thread_id,
     authorId: input.job.post.author.id,
@@ -65,10 +65,13 @@ export async function afterDecisionStored(ctx: AppContext, input: DecisionInput,
   // Without acceptedAt: the crisis lane's "delivered" figure is the verdict's callback, not the
   // alert's. LIFO puts it at the head of the lane's own queue, before callbacks already waiting there.
   if (alertId) await ctx.queues.deliverUrgent.add(JOB_DELIVER, { deliveryId: alertId }, { jobId: alertId, lifo: true });
-  await checkThreadAfter(ctx, input, decision);
 }
 
-async function checkThreadAfter(ctx: AppContext, input: DecisionInput, decision: Decision): Promise<void> {
+/**
+ * After storing, on retries too (an open alert only gains the decision): a flagged post in a
+ * thread may make the thread tense.
+ */
+export async function checkThreadAfter(ctx: AppContext, input: DecisionInput, decision: Decision): Promise<void> {
   const threadId = input.job.post.thread_id;
   if (!threadId || !canRaiseTension(decision)) return;
   const settings = remediesOf((await ctx.forums.get(decision.forumId))?.remedies).thread_alerts;

@@ -4,7 +4,7 @@ import { describeDatabaseError, isDataError } from '../src/db/database-error.ts'
 import { type DecisionInput, recordDecision } from '../src/decisions/record-decision.ts';
 import { type VerdictData, verdictData } from '../src/decisions/verdict-payload.ts';
 import { JOB_DELIVER } from '../src/jobs/payloads.ts';
-import { afterDecisionStored, withMemberRemedies } from './member-remedies.ts';
+import { checkThreadAfter, sendUrgentAlert, withMemberRemedies } from './member-remedies.ts';
 
 /**
  * Stores a decision (one transaction with its audit events and pending delivery), then queues
@@ -21,6 +21,7 @@ export async function storeDecision(ctx: AppContext, decided: DecisionInput): Pr
   });
   const { decision } = recorded;
   const fromLane = input.job.lane === 'urgent';
+  await sendUrgentAlert(ctx, input, decision);
   // Queued after the commit; if this process dies first, the retried job (or the sweeper)
   // queues it. The delivery id as job id makes repeats harmless. The callbacks of lane posts and
   // of any urgent verdict overtake the delivery backlog on the lane's own deliver queue.
@@ -32,7 +33,7 @@ export async function storeDecision(ctx: AppContext, decided: DecisionInput): Pr
       await ctx.queues.deliver.add(JOB_DELIVER, { deliveryId }, { jobId: deliveryId });
     }
   }
-  await afterDecisionStored(ctx, input, decision);
+  await checkThreadAfter(ctx, input, decision);
   if (recorded.created) {
     // Its audit events were written unsealed; the sealer links them into the chain off this path.
     ctx.audit.sealer.nudge(input.job.forumId);
