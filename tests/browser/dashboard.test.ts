@@ -208,8 +208,16 @@ describe('the dashboard in Chromium', () => {
       ['r-4', 'I have saved up my pills and I am going to take them tonight.'],
     ];
     for (const [id, body] of posts) {
-      const res = await h.submit({ id, author: { id: 'u-9' }, body }, { forumId: 'phone-forum', secret: forum.ingest_secret });
-      expect(res.status).toBe(202);
+      // A 503 (Redis slow to take the job on a loaded machine) asks the forum to send again, as a forum would.
+      const status = await eventually(
+        async () => {
+          const res = await h.submit({ id, author: { id: 'u-9' }, body }, { forumId: 'phone-forum', secret: forum.ingest_secret });
+          return res.status === 503 ? undefined : res.status;
+        },
+        15_000,
+        `ingest of ${id}`,
+      );
+      expect(status).toBe(202);
     }
     const context = await newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
     const page = await context.newPage();
