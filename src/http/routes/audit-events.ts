@@ -54,6 +54,17 @@ async function chainReport(ctx: AppContext, forumId: string, kept?: z.infer<type
   };
 }
 
+const exampleCheckpoint = {
+  type: 'audit.checkpoint' as const,
+  forum_id: 'chronic-pain',
+  seq: 1836,
+  hash: '9c1e4f0b7a2d5e8c3f6a9b0c1d2e3f405162738495a6b7c8d9e0f1a2b3c4d5e6',
+  created_at: '2026-05-04T10:20:00.000Z',
+  key_id: '4f0c2a9e1b7d3c55',
+  signature: 'q0Jm…base64 Ed25519 signature…',
+  public_key: 'MCowBQYDK2VwAyEA…',
+};
+
 /** The audit log: list, verify the hash chain, export as JSON Lines. */
 export function auditRoutes(ctx: AppContext) {
   const app = new OpenAPIHono<HttpEnv>();
@@ -111,7 +122,7 @@ export function auditRoutes(ctx: AppContext) {
         'The body is an `audit.checkpoint` callback exactly as the forum received it. Verification fails when the checkpoint is not signed by this Hearth, when the chain no longer reaches its seq (newest events deleted), or holds another hash there (rewritten, even with every hash recomputed).',
       tags: ['audit'],
       ...readers,
-      request: { body: { content: { 'application/json': { schema: checkpointSchema } }, required: true } },
+      request: { body: { content: { 'application/json': { schema: checkpointSchema, example: exampleCheckpoint } }, required: true } },
       responses: {
         200: { description: 'The verification (ok false names what failed)', ...json(chainReportSchema) },
         ...keyedErrors,
@@ -137,11 +148,15 @@ export function auditRoutes(ctx: AppContext) {
       responses: {
         200: {
           description: 'Checkpoints (at most 100) and the public key (base64 SPKI DER, Ed25519)',
-          ...json(
-            z
-              .object({ items: z.array(checkpointSchema), key_id: z.string().nullable(), public_key: z.string().nullable() })
-              .openapi('Checkpoints'),
-          ),
+          content: {
+            'application/json': {
+              schema: z
+                .object({ items: z.array(checkpointSchema), key_id: z.string().nullable(), public_key: z.string().nullable() })
+                .openapi('Checkpoints', {
+                  example: { items: [exampleCheckpoint], key_id: exampleCheckpoint.key_id, public_key: exampleCheckpoint.public_key },
+                }),
+            },
+          },
         },
         ...keyedErrors,
       },

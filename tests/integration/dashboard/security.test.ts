@@ -43,6 +43,23 @@ const routes: RouteCase[] = [
   { method: 'GET', path: '/v1/audit-events', url: () => '/v1/audit-events?forum_id=forum-b', roles: allRoles },
   { method: 'GET', path: '/v1/audit-events/verify', url: () => '/v1/audit-events/verify?forum_id=forum-b', roles: allRoles },
   { method: 'GET', path: '/v1/audit-events/export', url: () => '/v1/audit-events/export?forum_id=forum-b', roles: allRoles },
+  { method: 'GET', path: '/v1/audit-events/checkpoints', url: () => '/v1/audit-events/checkpoints?forum_id=forum-b', roles: allRoles },
+  {
+    method: 'POST',
+    path: '/v1/audit-events/verify',
+    url: () => '/v1/audit-events/verify',
+    // Well formed, so it reaches the scope check; not signed by this Hearth, so it verifies as false.
+    body: {
+      type: 'audit.checkpoint',
+      forum_id: 'forum-b',
+      seq: 1,
+      hash: '0'.repeat(64),
+      created_at: '2026-01-01T00:00:00.000Z',
+      key_id: '0'.repeat(16),
+      signature: 'AAAA',
+    },
+    roles: allRoles,
+  },
   { method: 'GET', path: '/v1/stats', url: () => '/v1/stats?forum_id=forum-b', roles: allRoles },
   {
     method: 'GET',
