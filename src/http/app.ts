@@ -8,7 +8,7 @@ import { createErrorHandler } from './error-handler.ts';
 import { threadAlertCallbackSchema, urgentAlertCallbackSchema } from './member-schemas.ts';
 import { observeRequests } from './middleware/observe-requests.ts';
 import { adminRoutes } from './routes/admin.ts';
-import { auditRoutes } from './routes/audit-events.ts';
+import { auditRoutes, checkpointCallbackSchema } from './routes/audit-events.ts';
 import { decisionRoutes } from './routes/decisions.ts';
 import { docsRoutes } from './routes/docs.ts';
 import { engineHookRoutes } from './routes/engine-hooks.ts';
@@ -82,6 +82,15 @@ export function createApp(ctx: AppContext) {
     summary: 'Sent at once for an urgent verdict, on the crisis lane ahead of any delivery backlog: get a human to the member now',
     request: { body: { content: { 'application/json': { schema: urgentAlertCallbackSchema } } } },
     responses: { 200: { description: 'As for verdict.created' } },
+  });
+
+  app.openAPIRegistry.registerWebhook({
+    method: 'post',
+    path: 'audit.checkpoint',
+    summary:
+      "Sent at most every HEARTH_AUDIT_CHECKPOINT_SECONDS while the forum has activity (with HEARTH_AUDIT_KEY set): the forum's audit chain head, signed with Hearth's Ed25519 key. Keep it: a later verify against it detects deleted or rewritten events",
+    request: { body: { content: { 'application/json': { schema: checkpointCallbackSchema } } } },
+    responses: { 200: { description: 'Any 2xx acknowledges; anything else is retried with backoff' } },
   });
 
   app.route('/', operationsRoutes(ctx));

@@ -65,6 +65,9 @@ const exampleCheckpoint = {
   public_key: 'MCowBQYDK2VwAyEA…',
 };
 
+/** The `audit.checkpoint` callback, as the OpenAPI document's webhooks show it. */
+export const checkpointCallbackSchema = z.object(checkpointSchema.shape).openapi('AuditCheckpoint', { example: exampleCheckpoint });
+
 /** The audit log: list, verify the hash chain, export as JSON Lines. */
 export function auditRoutes(ctx: AppContext) {
   const app = new OpenAPIHono<HttpEnv>();
