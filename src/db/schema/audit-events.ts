@@ -50,9 +50,7 @@ export const auditEvents = pgTable(
     unique('audit_events_forum_seq_uq').on(t.forumId, t.seq),
     index('audit_events_subject_idx').on(t.subjectId),
     // What the sealers look for: small, since events wait there only milliseconds.
-    index('audit_events_unsealed_idx')
-      .on(t.forumId, t.id)
-      .where(sql`seq is null`),
+    index('audit_events_unsealed_idx').on(t.forumId, t.id).where(sql`seq is null`),
   ],
 );
 

@@ -22,7 +22,9 @@ export const threadAlerts = pgTable(
     details: jsonb('details').$type<Record<string, unknown>>().notNull(),
     /** The decisions the alert stands on, newest last; the review queue shows them as one item. */
     decisionIds: jsonb('decision_ids').$type<string[]>().notNull(),
-    status: text('status', { enum: ['open', 'resolved'] }).notNull().default('open'),
+    status: text('status', { enum: ['open', 'resolved'] })
+      .notNull()
+      .default('open'),
     openedAt: timestamp('opened_at', { withTimezone: true }).notNull().defaultNow(),
     resolvedAt: timestamp('resolved_at', { withTimezone: true }),
     resolvedBy: text('resolved_by'),
