@@ -8,8 +8,16 @@ import { queuesDrained } from '../support/queues.ts';
 // Slow by nature (a real backlog through one ordinary worker), hence e2e rather than `npm test`.
 const CRISIS = "I've saved up all my pills and I'm going to take them tonight. Thank you all for everything.";
 
-const callbacksFor = (h: Harness, postId: string) =>
-  h.receiver.calls.map((c) => JSON.parse(c.body).data).filter((d: { post_id: string }) => d.post_id === postId);
+interface Callback {
+  type: string;
+  data: { post_id: string; urgent?: boolean };
+}
+const callbacks = (h: Harness): Callback[] => h.receiver.calls.map((c) => JSON.parse(c.body) as Callback);
+/** The verdicts the forum received for a post (an urgent post also gets an `alert.urgent`). */
+const callbacksFor = (h: Harness, postId: string, type = 'verdict.created') =>
+  callbacks(h)
+    .filter((c) => c.type === type && c.data.post_id === postId)
+    .map((c) => c.data);
 
 describe('the crisis lane under a backlog', () => {
   let h: Harness;
@@ -31,11 +39,14 @@ describe('the crisis lane under a backlog', () => {
 
     const last = backlog[backlog.length - 1]?.id ?? '';
     await eventually(() => callbacksFor(harness, last).length > 0, 60_000, "the backlog's last callback");
-    const order = harness.receiver.calls.map((c) => JSON.parse(c.body).data.post_id as string);
-    const crisisAt = order.indexOf(crisis.id);
+    const order = callbacks(harness).map((c) => `${c.type} ${c.data.post_id}`);
+    const crisisAt = order.indexOf(`verdict.created ${crisis.id}`);
     expect(crisisAt).toBeGreaterThanOrEqual(0);
-    expect(crisisAt).toBeLessThan(order.indexOf(last));
+    expect(crisisAt).toBeLessThan(order.indexOf(`verdict.created ${last}`));
     expect(callbacksFor(harness, crisis.id)).toEqual([expect.objectContaining({ urgent: true })]);
+    // One alert for the moderators, ahead of the verdict itself.
+    expect(callbacksFor(harness, crisis.id, 'alert.urgent')).toHaveLength(1);
+    expect(order.indexOf(`alert.urgent ${crisis.id}`)).toBeLessThan(crisisAt);
     const [row] = await harness.ctx.database.db.select().from(decisions).where(eq(decisions.postId, crisis.id));
     expect(row).toMatchObject({ lane: 'urgent', urgent: true });
     await queuesDrained(harness.ctx, 60_000);
