@@ -9,6 +9,8 @@ export interface SpeechCues {
   directiveAnywhere: RegExp;
   self: RegExp;
   you: RegExp;
+  /** The same words as `you`, every occurrence: to take the reader out of a sentence. */
+  everyYou: RegExp;
   debunk: RegExp;
   reported: RegExp;
   hedge: RegExp;
@@ -56,6 +58,7 @@ export function compileSpeechCues(sources: SpeechCueSources): SpeechCues {
     directiveAnywhere: re(sources.directive_anywhere),
     self: re(sources.self),
     you: re(sources.you),
+    everyYou: new RegExp(sources.you, 'g'),
     debunk: re(sources.debunk),
     reported: re(sources.reported),
     hedge: re(sources.hedge),

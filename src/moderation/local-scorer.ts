@@ -361,17 +361,7 @@ function aimedAtThing(s: Sentence, ctx: ScoringContext): boolean {
   if (at < 0 || s.end <= at) return false;
   if (namesThing) return true;
   if (s.start > at && ctx.prepared.norm.slice(at, s.start).includes('\n\n')) return false;
-  return !ctx.cues.personTarget.test(s.text.replace(secondPersonIn(ctx.cues), ' '));
-}
-
-const secondPersonByCues = new WeakMap<ScorerKnowledge['speech'], RegExp>();
-function secondPersonIn(cues: ScorerKnowledge['speech']): RegExp {
-  let found = secondPersonByCues.get(cues);
-  if (!found) {
-    found = new RegExp(cues.you.source, 'g');
-    secondPersonByCues.set(cues, found);
-  }
-  return found;
+  return !ctx.cues.personTarget.test(s.text.replace(ctx.cues.everyYou, ' '));
 }
 
 function accepts(signal: Signal, hit: Hit, ctx: ScoringContext): boolean {
@@ -439,12 +429,12 @@ function evidenceOfSpans(raw: ReadonlyArray<{ start: number; end: number }>, ori
 }
 
 const QUOTE_MARKS = /["“”«»„]/g;
-/** True when an odd number of quotation marks precede `index` on its line. */
 // Single quotation marks double as apostrophes ("it's", "dogs'"): a mark opens a quotation only
 // after a space or an opening bracket and before a non-space, and closes one only after a
 // non-space and before a space, punctuation or the end.
 const SINGLE_QUOTE_MARK = /(?<open>(?:^|(?<=[\s([{:;,—–-]))['‘](?=\S))|(?<close>(?<=\S)['’](?=$|[\s.,!?;:)\]}—–-]))/g;
 
+/** True when `index` is inside a quotation on its line: double marks counted, single marks paired. */
 function insideQuotes(original: string, index: number): boolean {
   const lineStart = original.lastIndexOf('\n', index - 1) + 1;
   const before = original.slice(lineStart, index);
