@@ -367,9 +367,10 @@ export const statsSchema = z
         urgent: z.number().int(),
         accepted_to_verdict_ms: lanePercentiles,
         accepted_to_callback_ms: lanePercentiles,
+        accepted_to_alert_ms: lanePercentiles,
       })
       .describe(
-        'Posts the crisis check at ingest sent to their own lane: milliseconds from acceptance to the verdict and to the first callback answered 2xx',
+        "Posts the crisis check at ingest sent to their own lane: milliseconds from acceptance to the verdict, to the verdict's callback answered 2xx and to the alert.urgent answered 2xx",
       ),
   })
   .openapi('Stats', {
@@ -394,6 +395,7 @@ export const statsSchema = z
         urgent: 6,
         accepted_to_verdict_ms: { p50: 38, p99: 120 },
         accepted_to_callback_ms: { p50: 55, p99: 160 },
+        accepted_to_alert_ms: { p50: 49, p99: 150 },
       },
     },
   });

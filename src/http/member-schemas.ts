@@ -330,6 +330,7 @@ export const statsWithUrgentSchema = statsSchema
         urgent: 6,
         accepted_to_verdict_ms: { p50: 38, p99: 120 },
         accepted_to_callback_ms: { p50: 55, p99: 160 },
+        accepted_to_alert_ms: { p50: 49, p99: 150 },
       },
       urgent_response: { urgent: 6, acted: 6, first_action_ms: { p50: 240000, p95: 900000 } },
     },

@@ -26,14 +26,15 @@ export interface ForumStats {
   latency_ms: { post_to_verdict: Percentiles; verdict_to_review: Percentiles };
   /**
    * Posts the crisis check sent to their own lane, decided in the range: how many, how many the
-   * full scorer found urgent, and milliseconds from acceptance to the verdict and to the first
-   * callback the forum answered with 2xx.
+   * full scorer found urgent, and milliseconds from acceptance to the verdict, to the verdict's
+   * callback the forum answered with 2xx, and to the `alert.urgent` it answered with 2xx.
    */
   crisis_lane: {
     posts: number;
     urgent: number;
     accepted_to_verdict_ms: LanePercentiles;
     accepted_to_callback_ms: LanePercentiles;
+    accepted_to_alert_ms: LanePercentiles;
   };
   /**
    * Urgent decisions in the range: how many, how many a moderator has acted on (reviewed), and
@@ -109,8 +110,10 @@ export async function forumStats(db: DbOrTx, scope: ForumScope, q: { forumId?: s
         urgent: sql<number>`count(*) filter (where ${decisions.urgent})::int`,
         verdictP50: percentile(0.5, receivedAt(), decisions.decidedAt),
         verdictP99: percentile(0.99, receivedAt(), decisions.decidedAt),
-        callbackP50: percentile(0.5, receivedAt(), firstCallback()),
-        callbackP99: percentile(0.99, receivedAt(), firstCallback()),
+        callbackP50: percentile(0.5, receivedAt(), firstCallback('verdict.created')),
+        callbackP99: percentile(0.99, receivedAt(), firstCallback('verdict.created')),
+        alertP50: percentile(0.5, receivedAt(), firstCallback('alert.urgent')),
+        alertP99: percentile(0.99, receivedAt(), firstCallback('alert.urgent')),
       })
       .from(decisions)
       .where(and(inRange, eq(decisions.lane, 'urgent'))),
@@ -161,6 +164,7 @@ export async function forumStats(db: DbOrTx, scope: ForumScope, q: { forumId?: s
       urgent: lane?.urgent ?? 0,
       accepted_to_verdict_ms: { p50: lane?.verdictP50 ?? null, p99: lane?.verdictP99 ?? null },
       accepted_to_callback_ms: { p50: lane?.callbackP50 ?? null, p99: lane?.callbackP99 ?? null },
+      accepted_to_alert_ms: { p50: lane?.alertP50 ?? null, p99: lane?.alertP99 ?? null },
     },
     urgent_response: {
       urgent: urgent?.urgent ?? 0,
@@ -176,8 +180,8 @@ function receivedAt(): SQL {
 }
 
 /** When the forum first answered a verdict callback of the decision with 2xx (null if not yet). */
-function firstCallback(): SQL {
-  return sql`(select min(d.completed_at) from deliveries d where d.decision_id = ${decisions.id} and d.event_type = 'verdict.created' and d.status = 'succeeded')`;
+function firstCallback(eventType: 'verdict.created' | 'alert.urgent'): SQL {
+  return sql`(select min(d.completed_at) from deliveries d where d.decision_id = ${decisions.id} and d.event_type = ${eventType} and d.status = 'succeeded')`;
 }
 
 /** When a decision was first reviewed (null if never). */

@@ -85,15 +85,25 @@ describe('the crisis lane', () => {
     const crisis = samplePost(CRISIS);
     await h.submit(crisis);
     await h.submit(samplePost('Heat pads and pacing help my back on bad days.'));
-    await h.receiver.waitForCalls(2);
+    // The crisis post's alert.urgent and verdict, the ordinary post's verdict.
+    await h.receiver.waitForCalls(3);
     await queuesDrained(h.ctx);
     const { key } = await createApiKey(h.ctx.database.db, { role: 'admin' });
     const stats = (await (await h.app.request('/v1/stats', { headers: { authorization: `Bearer ${key}` } })).json()) as {
-      crisis_lane: { posts: number; urgent: number; accepted_to_verdict_ms: { p50: number }; accepted_to_callback_ms: { p99: number } };
+      crisis_lane: {
+        posts: number;
+        urgent: number;
+        accepted_to_verdict_ms: { p50: number };
+        accepted_to_callback_ms: { p99: number };
+        accepted_to_alert_ms: { p50: number | null };
+      };
     };
     expect(stats.crisis_lane).toMatchObject({ posts: 1, urgent: 1 });
     expect(stats.crisis_lane.accepted_to_verdict_ms.p50).toBeGreaterThanOrEqual(0);
     expect(stats.crisis_lane.accepted_to_callback_ms.p99).toBeGreaterThanOrEqual(stats.crisis_lane.accepted_to_verdict_ms.p50);
+    // The moderators' alert was answered too, and its wait is shown beside the verdict's.
+    expect(stats.crisis_lane.accepted_to_alert_ms.p50).toEqual(expect.any(Number));
+    expect(stats.crisis_lane.accepted_to_alert_ms.p50).toBeGreaterThanOrEqual(stats.crisis_lane.accepted_to_verdict_ms.p50);
 
     const metrics = await (await h.app.request('/metrics')).text();
     expect(metrics).toMatch(/hearth_crisis_lane_seconds_count\{stage="decided"\} 1/);
