@@ -5,7 +5,7 @@ import { escalationRulesSchema } from '../members/escalation.ts';
 import { redactionSettingsSchema } from '../members/redaction.ts';
 import { threadAlertSettingsSchema } from '../members/thread-tension.ts';
 import { actionOrder, policyIds } from '../moderation/types.ts';
-import { reviewQueuePageSchema, statsSchema } from './dashboard-schemas.ts';
+import { reviewQueuePageSchema, statsExample, statsSchema } from './dashboard-schemas.ts';
 import { escalationSchema, suggestedReplySchema } from './schemas.ts';
 
 // A forum id PostgreSQL cannot compare (NUL, a lone surrogate) is a 400, not a failed query.
@@ -309,31 +309,7 @@ export const statsWithUrgentSchema = statsSchema
       }),
   })
   .openapi('StatsWithUrgentResponse', {
-    example: {
-      forum_id: 'chronic-pain',
-      from: '2026-10-21T00:00:00.000Z',
-      to: '2026-11-20T00:00:00.000Z',
-      volume: { decisions: 1840, posts: 1712, urgent: 6 },
-      actions: { allow: 1688, review: 102, redact: 2, hold: 46, remove: 2 },
-      flags: { misinformation: 31, unsafe_medical_advice: 44, hostility: 58, privacy_leak: 12, self_harm: 6 },
-      review_backlog: { count: 9, oldest_age_seconds: 5400 },
-      agreement: {
-        misinformation: { reviewed: 28, confirmed: 22, overridden: 6, rate: 0.79 },
-        unsafe_medical_advice: { reviewed: 40, confirmed: 35, overridden: 5, rate: 0.88 },
-        hostility: { reviewed: 51, confirmed: 47, overridden: 4, rate: 0.92 },
-        privacy_leak: { reviewed: 12, confirmed: 12, overridden: 0, rate: 1 },
-        self_harm: { reviewed: 6, confirmed: 6, overridden: 0, rate: 1 },
-      },
-      latency_ms: { post_to_verdict: { median: 42, p95: 180 }, verdict_to_review: { median: 1260000, p95: 14400000 } },
-      crisis_lane: {
-        posts: 9,
-        urgent: 6,
-        accepted_to_verdict_ms: { p50: 38, p99: 120 },
-        accepted_to_callback_ms: { p50: 55, p99: 160 },
-        accepted_to_alert_ms: { p50: 49, p99: 150 },
-      },
-      urgent_response: { urgent: 6, acted: 6, first_action_ms: { p50: 240000, p95: 900000 } },
-    },
+    example: { ...statsExample, urgent_response: { urgent: 6, acted: 6, first_action_ms: { p50: 240000, p95: 900000 } } },
   });
 
 export const urgentAlertCallbackSchema = z
