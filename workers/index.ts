@@ -10,7 +10,10 @@ import { keepSchedules, upsertSchedules } from './schedules.ts';
 
 export interface RunningWorkers {
   workers: Worker[];
-  /** Stops taking jobs, waits up to `timeoutMs` for active ones, then closes connections. */
+  /**
+   * Stops taking jobs and waits up to `timeoutMs` for active ones; past that, cuts the workers'
+   * connections (their jobs run again elsewhere) and returns within about a second more.
+   */
   close(timeoutMs?: number): Promise<void>;
 }
 
@@ -85,15 +88,44 @@ export async function startWorkers(ctx: AppContext, options: StartWorkersOptions
       stopSealing();
       stopKeeping();
       const graceful = Promise.all(workers.map((w) => w.close()));
-      const timedOut = await Promise.race([
-        graceful.then(() => false),
-        new Promise<boolean>((resolve) => setTimeout(() => resolve(true), timeoutMs).unref()),
-      ]);
-      if (timedOut) {
-        // Jobs still running keep their lock until it expires; another worker then retries them.
-        log.warn({ timeoutMs }, 'workers did not finish in time; forcing close');
-        await Promise.all(workers.map((w) => w.close(true)));
+      if (await settlesWithin(graceful, timeoutMs)) {
+        await graceful; // rethrows a close that failed
+        return;
+      }
+      // A job is still running. BullMQ's `close(true)` cannot cut it short: while a graceful
+      // close is in progress it returns that same promise, which waits for the job. Instead the
+      // workers' Redis connections are cut, so the job's lock is no longer renewed; it expires
+      // after `workers.lockDurationMs` and the stalled-job check of a live worker (another
+      // process, or this one's successor) moves the job back to waiting and runs it again,
+      // up to `workers.maxStalledCount` times. Nothing is lost, and running a job again is safe:
+      // a revision gets one decision, and a callback sent again carries its `webhook-id`.
+      log.warn({ timeoutMs }, 'workers did not finish in time; disconnecting them, their active jobs will be retried');
+      const disconnected = Promise.allSettled(workers.map((w) => w.disconnect()));
+      if (!(await settlesWithin(disconnected, FORCED_CLOSE_GRACE_MS))) {
+        log.warn({ graceMs: FORCED_CLOSE_GRACE_MS }, 'worker connections did not close in time; no longer waiting for them');
       }
     },
   };
+}
+
+/** How long `close` waits for the workers' connections to go, once it has given up on their jobs. */
+const FORCED_CLOSE_GRACE_MS = 1000;
+
+/** Whether `promise` settles within `ms`; it is not cancelled when it does not. */
+async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([
+      promise.then(
+        () => true,
+        () => true,
+      ),
+      expired,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

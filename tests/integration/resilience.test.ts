@@ -1,4 +1,6 @@
+import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
+import { decisions } from '../../src/db/schema/index.ts';
 import { recordDecision } from '../../src/decisions/record-decision.ts';
 import { contentHash, submissionId } from '../../src/ingest/submission.ts';
 import { scorePost } from '../../src/moderation/score-post.ts';
@@ -80,6 +82,38 @@ describe('graceful shutdown', () => {
     closeCalled();
     await closed;
     expect(finished).toBe(true);
+    expect(await (await h.ctx.queues.moderate.getJob(submission_id))?.getState()).toBe('completed');
+  });
+
+  it('close(timeoutMs) returns soon after the timeout when a job never finishes, and the job runs again elsewhere', async () => {
+    const h = await startHarness();
+    cleanups.push(() => h.close());
+    let taken = 0;
+    const hung = await startWorkers(h.ctx, {
+      queues: ['moderate'],
+      moderateProcessor: () => {
+        taken++;
+        return new Promise<never>(() => {});
+      },
+    });
+    const post = samplePost('Slept badly again; the new mattress has not helped yet.');
+    const { submission_id } = (await (await h.submit(post)).json()) as { submission_id: string };
+    await eventually(() => taken === 1, 15_000, 'the job taken by the hung processor');
+
+    const startedAt = Date.now();
+    const closing = hung.close(500).then(() => 'returned');
+    const outcome = await Promise.race([closing, new Promise((resolve) => setTimeout(() => resolve('still waiting after 10 s'), 10_000))]);
+    expect(outcome).toBe('returned');
+    // The timeout, then at most the one-second grace for the connections, with room for a busy machine.
+    expect(Date.now() - startedAt).toBeLessThan(500 + 1000 + 1500);
+
+    // Nothing lost: the hung job's lock expires and a live worker's stalled-job check runs it again.
+    h.workers = await startWorkers(h.ctx, { queues: ['moderate'] });
+    await eventually(
+      async () => (await h.ctx.database.db.select().from(decisions).where(eq(decisions.postId, post.id))).length === 1,
+      20_000,
+      'the post decided by the live worker',
+    );
     expect(await (await h.ctx.queues.moderate.getJob(submission_id))?.getState()).toBe('completed');
   });
 });
