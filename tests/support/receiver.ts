@@ -12,14 +12,15 @@ export interface ReceivedCall {
 
 /**
  * A forum's callback endpoint on loopback. `statuses` scripts the answers in order (then
- * 200 for ever after), so tests can make it fail, recover, or answer 410.
+ * 200 for ever after), so tests can make it fail, recover, or answer 410; or it is a function
+ * asked for each answer, for an outage that a test ends when it chooses.
  */
 export class Receiver {
   readonly calls: ReceivedCall[] = [];
   private server?: Server;
   url = '';
 
-  constructor(private statuses: number[] = []) {}
+  constructor(private statuses: number[] | (() => number) = []) {}
 
   /** Listens on `port` (default: any free one); a receiver stopped and started again keeps its URL. */
   async start(port = 0): Promise<this> {
@@ -27,7 +28,7 @@ export class Receiver {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
-        const status = this.statuses.shift() ?? 200;
+        const status = typeof this.statuses === 'function' ? this.statuses() : (this.statuses.shift() ?? 200);
         this.calls.push({
           path: req.url ?? '',
           headers: req.headers,
