@@ -26,11 +26,10 @@ export async function insertDelivery(tx: Tx, delivery: NewDelivery): Promise<str
       .where(eq(forums.id, delivery.forumId));
     if (!forum?.callbackUrl || forum.disabledAt) return null;
   }
-  const id = randomUUID();
+  const { id, webhookId } = newDeliveryIds();
   await tx.insert(deliveries).values({
     id,
-    // Stable across retries, so the forum can drop duplicates (Standard Webhooks).
-    webhookId: `msg_${id.replaceAll('-', '')}`,
+    webhookId,
     forumId: delivery.forumId,
     decisionId: delivery.decisionId,
     eventType: delivery.eventType,
@@ -38,4 +37,10 @@ export async function insertDelivery(tx: Tx, delivery: NewDelivery): Promise<str
     redeliveryOf: delivery.redeliveryOf ?? null,
   });
   return id;
+}
+
+/** A new delivery's id and its webhook-id, stable across retries so the forum can drop duplicates (Standard Webhooks). */
+export function newDeliveryIds(): { id: string; webhookId: string } {
+  const id = randomUUID();
+  return { id, webhookId: `msg_${id.replaceAll('-', '')}` };
 }
