@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { and, asc, desc, eq, sql } from 'drizzle-orm';
-import type { NewAuditEvent } from '../audit/audit-log.ts';
-import type { Db, Tx } from '../db/client.ts';
+import { and, asc, eq, sql } from 'drizzle-orm';
+import type { Db, DbOrTx } from '../db/client.ts';
+import { describeDatabaseError } from '../db/database-error.ts';
 import { auditEvents, type Decision, decisions, deliveries, forums, posts, revisions } from '../db/schema/index.ts';
 import { newDeliveryIds } from '../deliveries/insert-delivery.ts';
 import { discourseActionFor } from '../engines/discourse-actions.ts';
@@ -37,26 +37,48 @@ export interface RecordedDecision {
 }
 
 /**
- * Stores the revision, the decision, their audit events and the pending deliveries in one
- * transaction. At-least-once job processing can call this twice for one revision; the second
- * call (under any policy set) is a read of the first result, and the unique key on (revision,
+ * Stores the revision, the decision, their audit events and the pending deliveries, all or
+ * nothing. At-least-once job processing can call this twice for one revision; the second call
+ * (under any policy set) is a read of the first result, and the unique key on (revision,
  * policy set version) settles two racing first calls.
  *
- * A new revision, the common case, costs four round trips: the post's lock, one read of its
- * revisions, one statement that writes everything, and the commit (besides `begin`).
+ * A post's first sight of this content, the common case, is one statement in one round trip,
+ * committed on its own: it numbers the revision itself and writes nothing when the content is
+ * stored already. Only then, or when another revision of the post raced it (a unique key
+ * refused it), is the post locked and looked at, as before.
  */
 export async function recordDecision(db: Db, input: DecisionInput): Promise<RecordedDecision> {
+  const written = await writeDecision(db, input, { newRevision: true }).catch(unlessUniqueViolation);
+  if (written) return written;
+  // A first attempt of another revision does not take the lock; should one win a race with
+  // this transaction, this one runs again and sees the winner.
+  for (let attempt = 1; attempt <= MAX_LOCKED_ATTEMPTS; attempt++) {
+    const recorded = await recordUnderPostLock(db, input).catch(unlessUniqueViolation);
+    if (recorded) return recorded;
+  }
+  throw new Error(`post ${input.job.post.id} kept gaining revisions while this one was stored; the job will retry`);
+}
+
+const UNIQUE_VIOLATION = '23505';
+const MAX_LOCKED_ATTEMPTS = 5;
+
+function unlessUniqueViolation(err: unknown): undefined {
+  if (describeDatabaseError(err).code === UNIQUE_VIOLATION) return undefined;
+  throw err;
+}
+
+/** Undefined when a first attempt of another revision of the post, which takes no lock, won a race with it. */
+function recordUnderPostLock(db: Db, input: DecisionInput): Promise<RecordedDecision | undefined> {
   return db.transaction(async (tx) => {
     const { job } = input;
     // Serialises concurrent revisions of one post so revision numbers stay gap-free.
     await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`post:${job.forumId}:${job.post.id}`}, 0))`);
-    const known = await knownRevision(tx, job);
-    if (!known.sameContent) {
-      // A revision created here has no decision yet (nobody else can see it before the commit).
-      const revision = { id: randomUUID(), revision: (known.latest ?? 0) + 1, contentHash: job.contentHash };
-      return writeDecision(tx, input, revision, { newRevision: true });
-    }
-    const revision = known.sameContent;
+    const [stored] = await tx
+      .select({ id: revisions.id, revision: revisions.revision })
+      .from(revisions)
+      .where(and(eq(revisions.forumId, job.forumId), eq(revisions.postId, job.post.id), eq(revisions.contentHash, job.contentHash)))
+      .limit(1);
+    if (!stored) return writeDecision(tx, input, { newRevision: true });
     // A revision is decided once, by the policy set in force when it first arrived. The same
     // post sent again after its job was trimmed and a new set was published would otherwise get
     // a second decision and a second verdict.created with a new webhook-id, which could undo a
@@ -64,57 +86,38 @@ export async function recordDecision(db: Db, input: DecisionInput): Promise<Reco
     const [first] = await tx
       .select({ policySetVersion: decisions.policySetVersion })
       .from(decisions)
-      .where(eq(decisions.revisionId, revision.id))
+      .where(eq(decisions.revisionId, stored.id))
       .orderBy(asc(decisions.decidedAt))
       .limit(1);
-    if (first) return existingDecision(tx, revision.id, first.policySetVersion);
-    return writeDecision(tx, input, revision, { newRevision: false });
+    if (first) return existingDecision(tx, stored.id, first.policySetVersion);
+    return (await writeDecision(tx, input, { storedRevision: stored })) ?? existingDecision(tx, stored.id, input.policySetVersion);
   });
 }
 
-interface RevisionRef {
-  id: string;
-  revision: number;
-  contentHash: string;
-}
-
-/** In one read: the post's revision with this content, if stored, else the post's latest revision number. */
-async function knownRevision(tx: Tx, job: ModerateJob): Promise<{ sameContent?: RevisionRef; latest?: number }> {
-  const sameContent = sql<boolean>`${revisions.contentHash} = ${job.contentHash}`;
-  const [row] = await tx
-    .select({ id: revisions.id, revision: revisions.revision, contentHash: revisions.contentHash, sameContent })
-    .from(revisions)
-    .where(and(eq(revisions.forumId, job.forumId), eq(revisions.postId, job.post.id)))
-    .orderBy(desc(sameContent), desc(revisions.revision))
-    .limit(1);
-  if (!row) return {};
-  return row.sameContent ? { sameContent: row } : { latest: row.revision };
-}
+type RevisionSource = { newRevision: true } | { storedRevision: { id: string; revision: number } };
 
 /**
  * The decision and everything that goes with it, in one statement (a round trip and a write
- * instead of one per row): for a new revision the revision, its post and its `received` event;
- * then the decision, its verdict callback when the forum has an active callback URL, a
- * Discourse action for a post from Discourse, and the `decided` event. The decision's id and
- * time are chosen here, so its callback's payload is known before the insert. Should the
- * decision already exist (two racing first calls), nothing that hangs on it is written and
- * the stored one is returned.
+ * instead of one per row): for a new revision the revision numbered after the post's last,
+ * its post and its `received` event; then the decision, its verdict callback when the forum
+ * has an active callback URL, a Discourse action for a post from Discourse, and the `decided`
+ * event. The decision's id and time are chosen here, so its callback's payload is known
+ * before the insert, all but the revision number, which the statement adds to each payload.
+ * Undefined, with nothing written, when the new revision's content is stored already, or when
+ * the stored revision has its decision under this policy set (two racing first calls).
  */
-async function writeDecision(
-  tx: Tx,
-  input: DecisionInput,
-  revision: RevisionRef,
-  opts: { newRevision: boolean },
-): Promise<RecordedDecision> {
+async function writeDecision(db: DbOrTx, input: DecisionInput, source: RevisionSource): Promise<RecordedDecision | undefined> {
   const { job } = input;
   const { post } = job;
   const now = new Date();
+  const revisionId = 'storedRevision' in source ? source.storedRevision.id : randomUUID();
   const decision: Decision = {
     id: randomUUID(),
     forumId: job.forumId,
     postId: post.id,
-    revisionId: revision.id,
-    revision: revision.revision,
+    revisionId,
+    // Until the statement has numbered a new revision; its number overrides this in every payload.
+    revision: 'storedRevision' in source ? source.storedRevision.revision : 0,
     policySetVersion: input.policySetVersion,
     action: input.verdict.action,
     urgent: input.verdict.urgent,
@@ -132,29 +135,23 @@ async function writeDecision(
   const callback = newDeliveryIds();
   // A post that came from Discourse is also acted on there, retried like a callback. Only
   // then are the forum's engine settings read: most decisions need no second forum query.
-  const engineAction = post.metadata?.engine === 'discourse' ? await discourseActionOf(tx, decision, job) : undefined;
+  const engineAction = post.metadata?.engine === 'discourse' ? await discourseActionOf(db, decision, job) : undefined;
   const engine = engineAction ? newDeliveryIds() : undefined;
   const json = (value: unknown) => sql`${value === null || value === undefined ? null : JSON.stringify(value)}::jsonb`;
+  const at = sql`${now.toISOString()}::timestamptz`;
 
-  const received: NewAuditEvent = {
-    forumId: job.forumId,
-    type: 'received',
-    actor: `forum:${job.forumId}`,
-    subjectId: revision.id,
-    payload: {
-      post_id: post.id,
-      revision: revision.revision,
-      content_hash: job.contentHash,
-      submission_id: job.submissionId,
-      webhook_id: job.webhookId ?? null,
-      received_at: job.receivedAt,
-    },
+  // Without revision (added by the statement), like the decided event's payload below.
+  const receivedPayload = {
+    post_id: post.id,
+    content_hash: job.contentHash,
+    submission_id: job.submissionId,
+    webhook_id: job.webhookId ?? null,
+    received_at: job.receivedAt,
   };
-  // Without delivery_id, which the statement adds: null when the forum has no active callback.
+  // Without delivery_id either: null when the forum has no active callback.
   const decidedPayload = {
     post_id: post.id,
-    revision: revision.revision,
-    content_hash: revision.contentHash,
+    content_hash: job.contentHash,
     action: decision.action,
     urgent: decision.urgent,
     flagged: decision.policies.filter((p) => p.flagged).map((p) => ({ policy: p.policy, score: p.score })),
@@ -175,25 +172,35 @@ async function writeDecision(
     ...(engineAction && engine ? { discourse_action: engineAction.action, discourse_delivery_id: engine.id } : {}),
   };
 
-  const newRevision = opts.newRevision
-    ? sql`new_revision as (
+  // `revision` is the one row (id, revision) everything hangs on, or no row: then nothing is written.
+  const revision =
+    'storedRevision' in source
+      ? sql`revision as (select ${revisionId}::uuid as id, ${source.storedRevision.revision}::int as revision)`
+      : sql`revision as (
         insert into ${revisions} (id, forum_id, post_id, revision, content_hash, submission_id, author_id, author_name,
           thread_id, reply_to, title, body, format, metadata, posted_at, received_at)
-        values (${revision.id}::uuid, ${job.forumId}::text, ${post.id}::text, ${revision.revision}::int, ${job.contentHash}::text,
-          ${job.submissionId}::text, ${post.author.id}::text, ${post.author.name ?? null}::text, ${post.thread_id ?? null}::text,
-          ${post.reply_to ?? null}::text, ${post.title ?? null}::text, ${post.body}::text, ${post.format}::text, ${json(post.metadata ?? {})},
-          ${post.created_at ? new Date(post.created_at).toISOString() : null}::timestamptz, ${new Date(job.receivedAt).toISOString()}::timestamptz)
+        select ${revisionId}::uuid, ${job.forumId}::text, ${post.id}::text, coalesce(max(stored.revision), 0) + 1,
+          ${job.contentHash}::text, ${job.submissionId}::text, ${post.author.id}::text, ${post.author.name ?? null}::text,
+          ${post.thread_id ?? null}::text, ${post.reply_to ?? null}::text, ${post.title ?? null}::text, ${post.body}::text,
+          ${post.format}::text, ${json(post.metadata ?? {})}, ${post.created_at ? new Date(post.created_at).toISOString() : null}::timestamptz,
+          ${new Date(job.receivedAt).toISOString()}::timestamptz
+        from ${revisions} as stored
+        where stored.forum_id = ${job.forumId}::text and stored.post_id = ${post.id}::text
+        having not coalesce(bool_or(stored.content_hash = ${job.contentHash}::text), false)
+        returning id, revision
       ), new_post as (
         insert into ${posts} (forum_id, post_id, author_id, thread_id, latest_revision)
-        values (${job.forumId}::text, ${post.id}::text, ${post.author.id}::text, ${post.thread_id ?? null}::text, ${revision.revision}::int)
-        on conflict (forum_id, post_id) do update set latest_revision = excluded.latest_revision, updated_at = ${now.toISOString()}::timestamptz
-      ), `
-    : sql``;
-  const receivedEvent = opts.newRevision
-    ? sql`select ${received.forumId}::text, ${received.type}::text, ${received.actor}::text, ${received.subjectId}::text,
-          ${json(received.payload)}, ${now.toISOString()}::timestamptz
-        union all `
-    : sql``;
+        select ${job.forumId}::text, ${post.id}::text, ${post.author.id}::text, ${post.thread_id ?? null}::text, revision.revision
+        from revision
+        on conflict (forum_id, post_id) do update set latest_revision = excluded.latest_revision, updated_at = ${at}
+      )`;
+  const receivedEvent =
+    'storedRevision' in source
+      ? sql``
+      : sql`select ${job.forumId}::text, 'received', ${`forum:${job.forumId}`}::text, revision.id::text,
+          ${json(receivedPayload)} || jsonb_build_object('revision', revision.revision), ${at}
+        from revision
+        union all `;
   const engineDelivery =
     engineAction && engine
       ? sql`, engine_delivery as (
@@ -204,40 +211,44 @@ async function writeDecision(
         returning id
       )`
       : sql``;
-  const result = await tx.execute<{ decision_id: string | null; callback_id: string | null }>(sql`with ${newRevision}decision as (
+  const [written] = await db.execute<{
+    decision_id: string | null;
+    revision: number | null;
+    callback_id: string | null;
+  }>(sql`with ${revision},
+    decision as (
       insert into ${decisions} (id, forum_id, post_id, revision_id, revision, policy_set_version, action, urgent, policies,
         scorers, timings, language, llm, decided_at, lane, author_id, escalation, remedy)
-      values (${decision.id}::uuid, ${decision.forumId}::text, ${decision.postId}::text, ${decision.revisionId}::uuid,
-        ${decision.revision}::int, ${decision.policySetVersion}::text, ${decision.action}::text, ${decision.urgent}::boolean,
-        ${json(decision.policies)}, ${json(decision.scorers)}, ${json(decision.timings)}, ${decision.language}::text,
-        ${json(decision.llm)}, ${now.toISOString()}::timestamptz, ${decision.lane}::text, ${decision.authorId}::text,
-        ${json(decision.escalation)}, ${json(decision.remedy)})
+      select ${decision.id}::uuid, ${decision.forumId}::text, ${decision.postId}::text, revision.id, revision.revision,
+        ${decision.policySetVersion}::text, ${decision.action}::text, ${decision.urgent}::boolean, ${json(decision.policies)},
+        ${json(decision.scorers)}, ${json(decision.timings)}, ${decision.language}::text, ${json(decision.llm)}, ${at},
+        ${decision.lane}::text, ${decision.authorId}::text, ${json(decision.escalation)}, ${json(decision.remedy)}
+      from revision
       on conflict (revision_id, policy_set_version) do nothing
-      returning id
+      returning id, revision
     ), callback as (
       insert into ${deliveries} (id, webhook_id, forum_id, decision_id, event_type, payload)
       select ${callback.id}::uuid, ${callback.webhookId}::text, forum.id, decision.id, 'verdict.created',
-        ${json({ type: 'verdict.created', data: verdictData(decision) })}
+        jsonb_build_object('type', 'verdict.created', 'data', ${json(verdictData(decision))} || jsonb_build_object('revision', decision.revision))
       from decision join ${forums} as forum on forum.id = ${job.forumId}::text
       where forum.callback_url is not null and forum.callback_disabled_at is null
       returning id
     )${engineDelivery}, events as (
       insert into ${auditEvents} (forum_id, type, actor, subject_id, payload, created_at)
       ${receivedEvent}select ${job.forumId}::text, 'decided', 'system', decision.id::text,
-        ${json(decidedPayload)} || jsonb_build_object('delivery_id', (select id from callback)), ${now.toISOString()}::timestamptz
+        ${json(decidedPayload)} || jsonb_build_object('revision', decision.revision, 'delivery_id', (select id from callback)), ${at}
       from decision
     )
-    select (select id from decision) as decision_id, (select id from callback) as callback_id`);
-  const [written] = result;
-  if (!written?.decision_id) return existingDecision(tx, revision.id, input.policySetVersion);
+    select (select id from decision) as decision_id, (select revision from decision) as revision, (select id from callback) as callback_id`);
+  if (!written?.decision_id || written.revision === null) return undefined;
   return {
-    decision,
+    decision: { ...decision, revision: written.revision },
     created: true,
     pendingDeliveryIds: [written.callback_id, engine?.id ?? null].filter((id): id is string => id !== null),
   };
 }
 
-async function existingDecision(tx: Tx, revisionId: string, policySetVersion: string): Promise<RecordedDecision> {
+async function existingDecision(tx: DbOrTx, revisionId: string, policySetVersion: string): Promise<RecordedDecision> {
   const [decision] = await tx
     .select()
     .from(decisions)
@@ -250,7 +261,7 @@ async function existingDecision(tx: Tx, revisionId: string, policySetVersion: st
   return { decision, created: false, pendingDeliveryIds: pending.map((d) => d.id) };
 }
 
-async function discourseActionOf(tx: Tx, decision: Decision, job: ModerateJob) {
+async function discourseActionOf(tx: DbOrTx, decision: Decision, job: ModerateJob) {
   const [forum] = await tx.select({ integrations: forums.integrations }).from(forums).where(eq(forums.id, job.forumId));
   const integrations = integrationsSchema.safeParse(forum?.integrations ?? {});
   return integrations.success ? discourseActionFor(decision, job.post, integrations.data) : undefined;

@@ -1,6 +1,9 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decisions, deliveries, policySets, revisions } from '../../src/db/schema/index.ts';
+import { auditEvents, decisions, deliveries, policySets, revisions } from '../../src/db/schema/index.ts';
+import { recordDecision } from '../../src/decisions/record-decision.ts';
+import { contentHash, submissionId } from '../../src/ingest/submission.ts';
+import { scorePost } from '../../src/moderation/score-post.ts';
 import { policySetVersion, readPolicyFiles } from '../../src/policies/loader.ts';
 import { createModerateProcessor } from '../../workers/moderate.ts';
 import { type Harness, samplePost, startHarness } from '../support/harness.ts';
@@ -112,5 +115,45 @@ describe('exactly one decision and callback per revision', () => {
         .where(eq(deliveries.decisionId, rows[0]?.id ?? '')),
     ).toHaveLength(1);
     expect(bodies().filter((d) => d.post_id === post.id)).toHaveLength(1);
+  });
+
+  it('edits of one post stored at once get revisions 1 to n, each with one decision, a callback and its audit events', async () => {
+    const original = { ...samplePost('Racing edits check.'), format: 'text' as const };
+    const edits = Array.from({ length: 6 }, (_, i) => ({ ...original, body: `Racing edits check, version ${i + 1}.` }));
+    // Each edit twice, so racing duplicates meet racing revisions; more calls than pool connections.
+    const calls = [...edits, ...edits].map((post) => {
+      const hash = contentHash(post);
+      const scored = scorePost(h.ctx.policySet, h.ctx.scorer, post);
+      return recordDecision(h.ctx.database.db, {
+        job: {
+          forumId: 'chronic-pain',
+          submissionId: submissionId('chronic-pain', post.id, hash),
+          contentHash: hash,
+          receivedAt: new Date().toISOString(),
+          post,
+        },
+        policySetVersion: h.ctx.policySet.version,
+        verdict: scored.verdict,
+        scorers: scored.scorers,
+        timings: scored.timings,
+      });
+    });
+    const recorded = await Promise.all(calls);
+    expect(recorded.filter((r) => r.created)).toHaveLength(edits.length);
+    const db = h.ctx.database.db;
+    const stored = await db.select().from(revisions).where(eq(revisions.postId, original.id));
+    expect(stored.map((r) => r.revision).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6]);
+    const decided = await db.select().from(decisions).where(eq(decisions.postId, original.id));
+    expect(decided).toHaveLength(edits.length);
+    for (const d of decided) {
+      expect(d.revision).toBe(stored.find((r) => r.id === d.revisionId)?.revision);
+      const [delivery] = await db.select().from(deliveries).where(eq(deliveries.decisionId, d.id));
+      expect(delivery?.payload).toMatchObject({ data: { revision: d.revision, decision_id: d.id } });
+      const [event] = await db.select().from(auditEvents).where(eq(auditEvents.subjectId, d.id));
+      expect(event?.payload).toMatchObject({ revision: d.revision, delivery_id: delivery?.id });
+    }
+    // Every call for one content answers with that content's one decision.
+    for (const r of recorded) expect(decided.map((d) => d.id)).toContain(r.decision.id);
+    expect(new Set(recorded.map((r) => r.decision.id)).size).toBe(edits.length);
   });
 });
