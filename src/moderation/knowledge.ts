@@ -5,6 +5,8 @@ import type { WordVectors } from './claims/word-vectors.ts';
 export interface SpeechCues {
   questionStart: RegExp;
   filler: RegExp;
+  /** A condition or purpose before the advice: "if you get a cold, …", "to ease a burn, …". */
+  leadingClause: RegExp;
   imperativeVerb: RegExp;
   directiveAnywhere: RegExp;
   self: RegExp;
@@ -13,6 +15,9 @@ export interface SpeechCues {
   everyYou: RegExp;
   debunk: RegExp;
   reported: RegExp;
+  counterSpeech: RegExp;
+  /** Ends with a denial or prohibition still open in its clause: tested on the words before a hit. */
+  negationBefore: RegExp;
   hedge: RegExp;
   harmReduction: RegExp;
   pastTime: RegExp;
@@ -54,6 +59,7 @@ export function compileSpeechCues(sources: SpeechCueSources): SpeechCues {
   return {
     questionStart: re(sources.question_start),
     filler: re(sources.filler),
+    leadingClause: re(sources.leading_clause),
     imperativeVerb: re(sources.imperative_verb),
     directiveAnywhere: re(sources.directive_anywhere),
     self: re(sources.self),
@@ -61,6 +67,8 @@ export function compileSpeechCues(sources: SpeechCueSources): SpeechCues {
     everyYou: new RegExp(sources.you, 'g'),
     debunk: re(sources.debunk),
     reported: re(sources.reported),
+    counterSpeech: re(sources.counter_speech),
+    negationBefore: re(sources.negation_before),
     hedge: re(sources.hedge),
     harmReduction: re(sources.harm_reduction),
     pastTime: re(sources.past_time),

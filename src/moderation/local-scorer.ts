@@ -1,3 +1,4 @@
+import { alternation, topLevelAlternatives } from '../policies/alternation.ts';
 import type { Policy, SentenceFlag, Signal } from '../policies/schema.ts';
 import { type ClaimMatcher, createClaimMatcher } from './claims/claim-matcher.ts';
 import { detectors } from './detectors/index.ts';
@@ -54,6 +55,13 @@ interface CompiledSignal {
    * `regex` contains; undefined when the pattern has no such literals and must always run.
    */
   literals?: number[];
+  /**
+   * For a pattern that is one hazard lexicon and nothing else (`{{harmful_acts}}`): one regex per
+   * entry, each with its own literals, so only the entries whose words occur in a post run.
+   * A hundred-term alternation otherwise runs on almost every post, since some term's literal
+   * ("eye", "run") almost always occurs.
+   */
+  parts?: Array<{ regex: RegExp; literals?: number[] }>;
 }
 
 interface CompiledPolicy {
@@ -66,6 +74,8 @@ interface Hit {
   start: number;
   end: number;
   sentence: Sentence | undefined;
+  /** Where the match starts in the matching view, for regex hits: what precedes it in its clause. */
+  normStart?: number;
   /** Why this hit is harmful, when the signal's knowledge says (a hazard's reason, a claim's fact). */
   detail?: string;
   claim?: MatchedClaim;
@@ -222,8 +232,36 @@ function compileSignal(signal: Signal, allLiterals: string[], knowledge: ScorerK
       }))
     : undefined;
   if (!signal.pattern) return { signal, explanations };
-  const literals = requiredLiterals(signal.pattern)?.map((literal) => allLiterals.push(literal) - 1);
-  return { signal, regex: new RegExp(signal.pattern, 'gu'), literals, explanations };
+  const literalsOf = (pattern: string) => requiredLiterals(pattern)?.map((literal) => allLiterals.push(literal) - 1);
+  const pieces = splitByHazardEntry(signal.pattern, knowledge.hazards);
+  if (pieces.length > 1) {
+    const parts = pieces.map((pattern) => ({ regex: new RegExp(pattern, 'gu'), literals: literalsOf(pattern) }));
+    return { signal, parts, explanations };
+  }
+  return { signal, regex: new RegExp(signal.pattern, 'gu'), literals: literalsOf(signal.pattern), explanations };
+}
+
+/**
+ * A pattern's top-level alternatives, and each alternative that starts with a hazard lexicon
+ * (`{{dangerous_remedies}}[^.]{0,60}cures`) once per lexicon entry, so that each piece has its own
+ * required literals: a regex that starts with a hundred-term alternation is tried at every
+ * position of every post that holds any one of its words. The pieces match what the pattern does.
+ */
+function splitByHazardEntry(pattern: string, hazards: ScorerKnowledge['hazards']): string[] {
+  const lexicons = [...hazards.values()].map((entries) => ({
+    whole: alternation(entries.flatMap((e) => e.terms)),
+    entries: entries.map((e) => alternation(e.terms)),
+  }));
+  const alternatives = topLevelAlternatives(pattern);
+  if (!alternatives.some((a) => lexicons.some((l) => a.replace(/^\\b/, '').startsWith(l.whole)))) return [pattern];
+  return alternatives.flatMap((alternative) => {
+    const boundary = alternative.startsWith('\\b') ? '\\b' : '';
+    const body = alternative.slice(boundary.length);
+    const lexicon = lexicons.find((l) => body.startsWith(l.whole));
+    if (!lexicon) return [alternative];
+    const rest = body.slice(lexicon.whole.length);
+    return lexicon.entries.map((entry) => `${boundary}${entry}${rest}`);
+  });
 }
 
 interface ScoringContext {
@@ -281,23 +319,40 @@ function scorePolicy({ policy, signals }: CompiledPolicy, ctx: ScoringContext): 
   return { result, fired: fired.map((f) => f.signal.id), support, hint: claim ? undefined : hint };
 }
 
-function findHits({ signal, regex, literals, claims, explanations }: CompiledSignal, ctx: ScoringContext): Hit[] {
-  const { prepared } = ctx;
+function findHits({ signal, regex, literals, claims, explanations, parts }: CompiledSignal, ctx: ScoringContext): Hit[] {
   if (claims) return claimHits(claims, ctx);
-  if (regex) {
-    if (literals && !literals.some((i) => ctx.literalsPresent[i] === 1)) return [];
-    const hits: Hit[] = [];
-    for (const m of regexMatches(regex, prepared.norm, MAX_HITS_PER_SIGNAL)) {
-      // Whitespace at a match's edges can stand for removed markup (a newline for </p>).
-      const start = m.index + (m[0].length - m[0].trimStart().length);
-      const end = m.index + m[0].trimEnd().length;
-      if (end <= start) continue;
-      const span = snapSpan(prepared.original, toOriginalSpan(prepared.normMap, start, end));
-      const detail = explanations?.find((e) => e.test.test(prepared.norm.slice(start, end)))?.detail;
-      hits.push({ ...span, sentence: sentenceAtNorm(ctx.sentences, m.index), ...(detail ? { detail } : {}) });
-    }
-    return hits;
+  if (parts) {
+    // Each entry's matches, in the order of the post, as one regex over all entries would find them.
+    const hits = parts.flatMap((part) => regexHits(part.regex, part.literals, explanations, ctx));
+    return hits.sort((a, b) => a.start - b.start).slice(0, MAX_HITS_PER_SIGNAL);
   }
+  if (regex) return regexHits(regex, literals, explanations, ctx);
+  return detectorHits(signal, ctx);
+}
+
+function regexHits(
+  regex: RegExp,
+  literals: number[] | undefined,
+  explanations: CompiledSignal['explanations'],
+  ctx: ScoringContext,
+): Hit[] {
+  const { prepared } = ctx;
+  if (literals && !literals.some((i) => ctx.literalsPresent[i] === 1)) return [];
+  const hits: Hit[] = [];
+  for (const m of regexMatches(regex, prepared.norm, MAX_HITS_PER_SIGNAL)) {
+    // Whitespace at a match's edges can stand for removed markup (a newline for </p>).
+    const start = m.index + (m[0].length - m[0].trimStart().length);
+    const end = m.index + m[0].trimEnd().length;
+    if (end <= start) continue;
+    const span = snapSpan(prepared.original, toOriginalSpan(prepared.normMap, start, end));
+    const detail = explanations?.find((e) => e.test.test(prepared.norm.slice(start, end)))?.detail;
+    hits.push({ ...span, sentence: sentenceAtNorm(ctx.sentences, m.index), normStart: start, ...(detail ? { detail } : {}) });
+  }
+  return hits;
+}
+
+function detectorHits(signal: Signal, ctx: ScoringContext): Hit[] {
+  const { prepared } = ctx;
   const name = signal.detector as keyof typeof detectors;
   let hits = ctx.detectorCache.get(name);
   if (!hits) {
@@ -337,13 +392,15 @@ function claimHits(claims: ClaimMatcher, ctx: ScoringContext): Hit[] {
   return hits;
 }
 
-const flagTest: Record<SentenceFlag, (s: Sentence, ctx: ScoringContext) => boolean> = {
+const flagTest: Record<SentenceFlag, (s: Sentence, ctx: ScoringContext, hit: Hit) => boolean> = {
   question: (s) => s.question,
   directive: (s) => s.directive,
   self_report: (s) => s.selfReport,
   debunk: (s) => s.debunk,
   hedged: (s) => s.hedged,
   reported: (s) => s.reported,
+  counter_speech: (s) => s.counterSpeech,
+  negated: (s, ctx, hit) => negatedInClause(s, ctx, hit),
   harm_reduction: (s) => s.harmReduction,
   recalled: (s) => s.recalled,
   debunking_post: (_s, ctx) => ctx.debunking,
@@ -364,6 +421,15 @@ function aimedAtThing(s: Sentence, ctx: ScoringContext): boolean {
   return !ctx.cues.personTarget.test(s.text.replace(ctx.cues.everyYou, ' '));
 }
 
+/**
+ * The words before a hit, in its clause, deny or forbid it: "never shake a baby", "call poison
+ * control and don't make them vomit". The act is then warned against, not advised.
+ */
+function negatedInClause(s: Sentence, ctx: ScoringContext, hit: Hit): boolean {
+  if (hit.normStart === undefined || hit.normStart < s.start) return false;
+  return ctx.cues.negationBefore.test(ctx.prepared.norm.slice(s.start, hit.normStart));
+}
+
 function accepts(signal: Signal, hit: Hit, ctx: ScoringContext): boolean {
   const s = hit.sentence;
   if (!s) return signal.when === 'any' && signal.unless.length === 0;
@@ -371,10 +437,14 @@ function accepts(signal: Signal, hit: Hit, ctx: ScoringContext): boolean {
   if (signal.when === 'not_question' && s.question) return false;
   // A claim is asserted by the author: not asked, not softened, not reported to be rebutted.
   if (signal.when === 'claim' && (s.question || s.hedged || s.debunk || (s.reported && ctx.debunking))) return false;
-  if (signal.unless.some((flag) => flagTest[flag](s, ctx))) return false;
+  if (signal.unless.some((flag) => flagTest[flag](s, ctx, hit))) return false;
   // Words in quotation marks, in a post that reports or rebuts them, or after a verb of saying
   // ("she told me \"…\"", "someone DMed me \"…\""), are someone else's.
-  if ((ctx.debunking || s.reported || ctx.cues.reportingVerb.test(s.text)) && insideQuotes(ctx.prepared.original, hit.start)) return false;
+  if (
+    (ctx.debunking || s.reported || s.counterSpeech || ctx.cues.reportingVerb.test(s.text)) &&
+    insideQuotes(ctx.prepared.original, hit.start)
+  )
+    return false;
   if (signal.subject === 'other' && !subjectIsOther(ctx.prepared.original, hit.start, s.text)) return false;
   return true;
 }

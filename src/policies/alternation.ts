@@ -7,7 +7,10 @@
  * start with different characters.
  */
 export function alternation(entries: readonly string[]): string {
-  const sorted = entries.flatMap(expandLeadingGroup).sort((a, b) => b.length - a.length);
+  // An entry that is itself an alternation ("rub x|rub y") is one atom: split by its first
+  // character it would lose the prefix of every choice after the first.
+  const atoms = entries.map((entry) => (hasTopLevelAlternation(entry) ? `(?:${entry})` : entry));
+  const sorted = atoms.flatMap(expandLeadingGroup).sort((a, b) => b.length - a.length);
   const groups = new Map<string, string[]>();
   const ungrouped: string[] = [];
   for (const entry of sorted) {
@@ -40,4 +43,31 @@ function expandLeadingGroup(entry: string): string[] {
   if (!m) return [entry];
   const rest = entry.slice(m[0].length);
   return (m[1] as string).split('|').flatMap((choice) => expandLeadingGroup(`${choice}${rest}`));
+}
+
+/** Whether `|` appears outside every group and character class of a pattern. */
+export function hasTopLevelAlternation(pattern: string): boolean {
+  return topLevelAlternatives(pattern).length > 1;
+}
+
+/** Splits a pattern at the `|` that stand outside every group and character class. */
+export function topLevelAlternatives(pattern: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let inClass = false;
+  let start = 0;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '\\') i++;
+    else if (inClass) inClass = c !== ']';
+    else if (c === '[') inClass = true;
+    else if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (c === '|' && depth === 0) {
+      parts.push(pattern.slice(start, i));
+      start = i + 1;
+    }
+  }
+  parts.push(pattern.slice(start));
+  return parts;
 }

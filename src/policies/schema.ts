@@ -27,6 +27,10 @@ export const sentenceFlags = [
   'debunking_post',
   // Aimed at a thing (an illness, pain, the weather), not a person: hostility needs a human target.
   'aimed_at_thing',
+  // Calls out someone else's hostility ("it's not okay to call people…", "posts like \"…\"").
+  'counter_speech',
+  // The clause before the match denies or forbids it ("never …", "and don't …"): a warning.
+  'negated',
 ] as const;
 
 export const signalSchema = z

@@ -55,6 +55,16 @@ const MIN_CONTENT_WORDS = 3;
 /** A claim's words a sentence must meet, and the share of its weighted meaning, to be that claim at all. */
 const MIN_WORDS_MET = 2;
 const MIN_SHARE_OF_TARGET = 0.5;
+/**
+ * A wording of three content words or fewer ("E numbers are dangerous", "crossed eyes can
+ * freeze") is met only whole: two of its words are a topic ("phone numbers", "fingers crossed"),
+ * not the claim. Longer wordings need two (measured: requiring all but one of those as well
+ * lost more real false claims than the false matches it saved).
+ */
+function minWordsMet(wordingLength: number): number {
+  return wordingLength <= 3 ? Math.max(MIN_WORDS_MET, wordingLength) : MIN_WORDS_MET;
+}
+
 /** A wording's rarest words: a sentence must contain one of them to be compared with it at all. */
 const KEY_WORDS = 2;
 
@@ -158,7 +168,7 @@ export function createClaimMatcher(claims: readonly Claim[], options: ClaimMatch
       targetCovered += idf(t.stem) * best;
     }
     const ofTarget = target.weight === 0 ? 0 : targetCovered / target.weight;
-    if (!keyMet || met < MIN_WORDS_MET || ofTarget < MIN_SHARE_OF_TARGET) return 0;
+    if (!keyMet || met < minWordsMet(target.tokens.length) || ofTarget < MIN_SHARE_OF_TARGET) return 0;
     let sentenceCovered = 0;
     for (const s of sentence) sentenceCovered += idf(s.stem) * bestSimilarity(s, target.tokens);
     const ofSentence = sentenceWeight === 0 ? 0 : sentenceCovered / sentenceWeight;

@@ -17,6 +17,8 @@ export interface Sentence {
   hedged: boolean;
   /** Reports someone else's words ("someone told me…", "my aunt keeps forwarding…"). */
   reported: boolean;
+  /** Calls out someone else's hostility: quotes or names it to condemn it ("it's not okay to call people…"). */
+  counterSpeech: boolean;
   /** Warns against a risky act ("don't mix…", "please don't go cold turkey"). */
   harmReduction: boolean;
   /** Recalls a time that is over ("two years ago I…", "back then") with nothing about now or next. */

@@ -23,7 +23,8 @@ export function analyseSpeech(norm: string, cues: SpeechCues): PostSpeech {
 export function classify(text: string, cues: SpeechCues, start = 0, end = text.length): Sentence {
   const body = text.replace(/^[\s"'“”‘’(@\w]*?:\s+/, (m) => (m.length < 25 ? '' : m)).replace(cues.filler, '');
   const question = /\?\s*["')\]]*\s*(?:\p{Extended_Pictographic}\s*)*$/u.test(text) || cues.questionStart.test(body);
-  const directive = !question && (cues.imperativeVerb.test(body) || cues.directiveAnywhere.test(text));
+  const directive =
+    !question && (cues.imperativeVerb.test(body) || imperativeAfterCondition(body, cues) || cues.directiveAnywhere.test(text));
   const selfReport = cues.self.test(text) && !directive && !cues.you.test(text);
   return {
     start,
@@ -35,7 +36,25 @@ export function classify(text: string, cues: SpeechCues, start = 0, end = text.l
     debunk: cues.debunk.test(text),
     hedged: cues.hedge.test(text),
     reported: cues.reported.test(text),
+    counterSpeech: cues.counterSpeech.test(text),
     harmReduction: cues.harmReduction.test(text),
     recalled: cues.pastTime.test(text) && !cues.nowOrNext.test(text),
   };
+}
+
+/**
+ * Advice often states its condition first: "If you have a cold, rest", "If someone is choking,
+ * having a heart attack, stroke, etc., wait …". The imperative is looked for after each of the
+ * condition's first few commas, since a condition can list things.
+ */
+function imperativeAfterCondition(body: string, cues: SpeechCues): boolean {
+  if (!cues.leadingClause.test(body)) return false;
+  let rest = body;
+  for (let commas = 0; commas < 4; commas++) {
+    const comma = rest.indexOf(',');
+    if (comma < 0) return false;
+    rest = rest.slice(comma + 1).trimStart();
+    if (cues.imperativeVerb.test(rest.replace(cues.filler, ''))) return true;
+  }
+  return false;
 }

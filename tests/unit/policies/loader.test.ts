@@ -55,7 +55,7 @@ describe('policy loading', () => {
     const original = await readFile(file, 'utf8');
     await writeFile(file, original.replace("id: cure-claim\n    pattern: '", "id: cure-claim\n    pattern: '(unclosed"));
     expect((await loadPolicySet(d).catch((e) => e)).message).toMatch(
-      /misinformation\.yaml line \d+: signals\.1\.pattern: not a valid regular expression/,
+      /misinformation\.yaml line \d+: signals\.2\.pattern: not a valid regular expression/,
     );
     await writeFile(file, original.replace('{{conditions}}', '{{nonsense}}'));
     expect((await loadPolicySet(d).catch((e) => e)).message).toMatch(/unknown word list \{\{nonsense\}\}/);
