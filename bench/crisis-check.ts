@@ -8,6 +8,7 @@ import { createCrisisCheck } from '../src/moderation/crisis-check.ts';
 import { createLocalScorer } from '../src/moderation/local-scorer.ts';
 import { seededRandom } from '../src/moderation/model/seeded-random.ts';
 import { loadPolicySet } from '../src/policies/loader.ts';
+import { floor, summarise, time } from './support/timing.ts';
 
 const sizes = [
   { label: '200 B', bytes: 200, iterations: 5000 },
@@ -47,24 +48,6 @@ function buildPost(bytes: number, random: () => number): string {
   return sentences.join(' ');
 }
 
-function summarise(samples: number[]): { median: number; p99: number } {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? 0;
-  return { median: at(0.5), p99: at(0.99) };
-}
-
-function time(posts: string[], iterations: number, work: (text: string) => number): { samples: number[]; sink: number } {
-  const samples: number[] = new Array(iterations);
-  let sink = 0;
-  for (let i = 0; i < iterations; i++) {
-    const text = posts[i % posts.length] as string;
-    const started = performance.now();
-    sink += work(text);
-    samples[i] = performance.now() - started;
-  }
-  return { samples, sink };
-}
-
 const policySet = await loadPolicySet();
 const compileStarted = performance.now();
 const check = createCrisisCheck(policySet);
@@ -75,8 +58,6 @@ const corpus = sizes.map((size) => ({ ...size, posts: Array.from({ length: posts
 
 const crisisCheck = (text: string) => (check.mayBeCrisis({ body: text }) ? 1 : 0);
 const fullScore = (text: string) => scorer.score(text).policies.filter((p) => p.flagged).length;
-const floorRegex = /\bpain\b/;
-const floor = (text: string) => (floorRegex.test(text.toLowerCase()) ? 1 : 0);
 
 let sink = 0;
 for (let round = 0; round < 3; round++)

@@ -7,20 +7,12 @@
  * the arrival of that post's signed verdict callback. Crisis posts in English, then Spanish; then
  * the same with the lane off (every post in one queue) as the baseline. Prints p50/p99; cleans up.
  */
-import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
-import { Redis } from 'ioredis';
-import postgres from 'postgres';
-import { buildConfig } from '../src/config/config.ts';
-import { createContext } from '../src/context.ts';
 import { createForum } from '../src/forums/forums.ts';
-import { createApp } from '../src/http/app.ts';
-import { createLogger } from '../src/observability/logger.ts';
-import { closeServer, listen } from '../src/server.ts';
 import { signedHeaders } from '../src/webhooks/standard-webhooks.ts';
 import { startWorkers } from '../workers/index.ts';
+import { startCallbackReceiver } from './support/callback-receiver.ts';
+import { startPrivateInstance } from './support/private-instance.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -44,37 +36,20 @@ const ordinary = [
   'Heat pad on the hips, ice on the knees, and a very patient cat on my lap.',
 ];
 
-const run = randomBytes(4).toString('hex');
-const dbName = `hearth_bench_crisis_${run}`;
-const config = buildConfig({
-  databaseUrl: `postgres://127.0.0.1:5432/${dbName}`,
-  queuePrefix: `hearth-bench-crisis-${run}`,
-  logLevel: 'silent',
-  callbacks: { allowPrivate: true },
-});
-
 // The forum's callback endpoint: records when each post's verdict arrives, and when an urgent
 // post's alert.urgent (its own callback, sent with the suggested reply) arrives.
 const arrivals = new Map<string, number>();
 const alerts = new Map<string, number>();
-const receiver = createServer((req, res) => {
-  const chunks: Buffer[] = [];
-  req.on('data', (c: Buffer) => chunks.push(c));
-  req.on('end', () => {
-    const at = performance.now();
-    const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { type?: string; data?: { post_id?: string } };
-    const postId = body.data?.post_id;
-    const seen = body.type === 'alert.urgent' ? alerts : arrivals;
-    if (postId && !seen.has(postId) && (body.type === 'verdict.created' || body.type === 'alert.urgent')) seen.set(postId, at);
-    res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-  });
+const receiver = await startCallbackReceiver((body, at) => {
+  const postId = body.data?.post_id;
+  const seen = body.type === 'alert.urgent' ? alerts : arrivals;
+  if (postId && !seen.has(postId) && (body.type === 'verdict.created' || body.type === 'alert.urgent')) seen.set(postId, at);
 });
-await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-const callbackUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hearth`;
 
-const ctx = await createContext(config, { log: createLogger('silent') });
-const forum = await createForum(ctx.database.db, { id: 'bench-forum', callbackUrl }, { allowPrivate: true, actor: 'bench' });
-const { server, port } = await listen(createApp(ctx), 0, '127.0.0.1');
+const instance = await startPrivateInstance('crisis', { callbacks: { allowPrivate: true } });
+const { ctx, config, run } = instance;
+const forum = await createForum(ctx.database.db, { id: 'bench-forum', callbackUrl: receiver.url }, { allowPrivate: true, actor: 'bench' });
+const port = await instance.serve();
 const workers = await startWorkers(ctx);
 const base = `http://127.0.0.1:${port}/v1/forums/${forum.id}/posts`;
 
@@ -157,19 +132,6 @@ try {
   out('alert: to the arrival of its alert.urgent callback (with the suggested reply).');
 } finally {
   await workers.close(5000);
-  await closeServer(server, 1000);
-  await ctx.close();
-  await new Promise<void>((resolve) => receiver.close(() => resolve()));
-  const admin = postgres('postgres://127.0.0.1:5432/postgres', { max: 1, onnotice: () => {} });
-  await admin.unsafe(`drop database if exists "${dbName}" with (force)`);
-  await admin.end();
-  // Every key under the private queue prefix.
-  const redis = new Redis(config.redisUrl);
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${config.queuePrefix}:*`, 'COUNT', 1000);
-    if (keys.length > 0) await redis.del(...keys);
-    cursor = next;
-  } while (cursor !== '0');
-  redis.disconnect();
+  await instance.close();
+  await receiver.close();
 }

@@ -6,38 +6,26 @@
  * baseline measured in the same run, the JSON review queue route with the same items. Prints
  * median, p95 and the page size; cleans up.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { Redis } from 'ioredis';
-import postgres from 'postgres';
 import { createApiKey } from '../src/auth/api-keys.ts';
 import { startSession } from '../src/auth/dashboard-sessions.ts';
-import { buildConfig } from '../src/config/config.ts';
-import { createContext } from '../src/context.ts';
 import { recordDecision } from '../src/decisions/record-decision.ts';
 import { createForum } from '../src/forums/forums.ts';
-import { createApp } from '../src/http/app.ts';
 import { contentHash } from '../src/ingest/submission.ts';
 import { policyIds } from '../src/moderation/types.ts';
-import { createLogger } from '../src/observability/logger.ts';
-import { closeServer, listen } from '../src/server.ts';
+import { startPrivateInstance } from './support/private-instance.ts';
 
 const { values: args } = parseArgs({ options: { items: { type: 'string', default: '200' }, rounds: { type: 'string', default: '40' } } });
 const items = Number(args.items);
 const rounds = Number(args.rounds);
 
-const run = randomBytes(4).toString('hex');
-const dbName = `hearth_bench_dashboard_${run}`;
-const config = buildConfig({
-  databaseUrl: `postgres://127.0.0.1:5432/${dbName}`,
-  queuePrefix: `hearth-bench-dashboard-${run}`,
-  logLevel: 'silent',
-});
 const out = (line = '') => process.stdout.write(`${line}\n`);
 
-const ctx = await createContext(config, { log: createLogger('silent') });
-const { server, port } = await listen(createApp(ctx), 0, '127.0.0.1');
+const instance = await startPrivateInstance('dashboard');
+const { ctx } = instance;
 try {
+  const port = await instance.serve();
   await createForum(ctx.database.db, { id: 'chronic-pain' }, { allowPrivate: false, actor: 'bench' });
   const body = 'You are a pathetic liar and everyone here knows it. I take 300 mg gabapentin and the brain fog is awful.';
   let firstId = '';
@@ -107,17 +95,5 @@ try {
     );
   }
 } finally {
-  await closeServer(server, 1000);
-  await ctx.close();
-  const admin = postgres('postgres://127.0.0.1:5432/postgres', { max: 1, onnotice: () => {} });
-  await admin.unsafe(`drop database if exists "${dbName}" with (force)`);
-  await admin.end();
-  const redis = new Redis(config.redisUrl);
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${config.queuePrefix}:*`, 'COUNT', 1000);
-    if (keys.length > 0) await redis.del(...keys);
-    cursor = next;
-  } while (cursor !== '0');
-  redis.disconnect();
+  await instance.close();
 }

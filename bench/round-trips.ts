@@ -6,55 +6,33 @@
  * statement) and the Redis commands on this run's queue prefix (from MONITOR). Wall-clock
  * figures belong to bench:throughput; these counts do not depend on the machine's load.
  */
-import { randomBytes } from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
-import postgres from 'postgres';
-import { buildConfig } from '../src/config/config.ts';
-import { createContext } from '../src/context.ts';
 import { createForum } from '../src/forums/forums.ts';
 import { createApp } from '../src/http/app.ts';
-import { createLogger } from '../src/observability/logger.ts';
 import { signedHeaders } from '../src/webhooks/standard-webhooks.ts';
 import { startWorkers } from '../workers/index.ts';
+import { startCallbackReceiver } from './support/callback-receiver.ts';
+import { startPrivateInstance } from './support/private-instance.ts';
 
 const { values: args } = parseArgs({ options: { posts: { type: 'string', default: '300' } } });
 const postCount = Number(args.posts);
-
-const run = randomBytes(4).toString('hex');
-const dbName = `hearth_bench_rt_${run}`;
-const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const prefix = `hearth-bench-rt-${run}`;
-const config = buildConfig({
-  databaseUrl: `postgres://127.0.0.1:5432/${dbName}`,
-  redisUrl,
-  queuePrefix: prefix,
-  logLevel: 'silent',
-  callbacks: { allowPrivate: true },
-});
 const out = (line = '') => process.stdout.write(`${line}\n`);
 
 const delivered = new Set<string>();
-const receiver = http.createServer((req, res) => {
-  const chunks: Buffer[] = [];
-  req.on('data', (c: Buffer) => chunks.push(c));
-  req.on('end', () => {
-    const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { type?: string; data?: { post_id?: string } };
-    if (body.type === 'verdict.created' && body.data?.post_id) delivered.add(body.data.post_id);
-    res.writeHead(200).end('{}');
-  });
+const receiver = await startCallbackReceiver((body) => {
+  if (body.type === 'verdict.created' && body.data?.post_id) delivered.add(body.data.post_id);
 });
-await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-
-const admin = postgres('postgres://127.0.0.1:5432/postgres', { max: 1, onnotice: () => {} });
-await admin.unsafe(`create database "${dbName}"`);
-const ctx = await createContext(config, { log: createLogger('silent') });
-const monitor = new Redis(redisUrl);
+const instance = await startPrivateInstance('rt', { callbacks: { allowPrivate: true } });
+const { ctx, config, run } = instance;
+const prefix = config.queuePrefix;
+const monitor = new Redis(config.redisUrl);
 try {
-  const callbackUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hearth`;
-  const forum = await createForum(ctx.database.db, { id: 'bench-forum', callbackUrl }, { allowPrivate: true, actor: 'bench' });
+  const forum = await createForum(
+    ctx.database.db,
+    { id: 'bench-forum', callbackUrl: receiver.url },
+    { allowPrivate: true, actor: 'bench' },
+  );
   const app = createApp(ctx);
   for (let n = 1; n <= postCount; n++) {
     const raw = JSON.stringify({
@@ -72,7 +50,10 @@ try {
 
   // From here on every statement and every Redis command on the prefix is the workers' doing.
   const statements = new Map<string, number>();
-  (ctx.database.sql.options as { debug?: unknown }).debug = (_connection: number, query: string) => {
+  // postgres.js prepares a statement on each connection the first time it runs there: one more round trip.
+  const prepared = new Set<string>();
+  (ctx.database.sql.options as { debug?: unknown }).debug = (connection: number, query: string) => {
+    prepared.add(`${connection} ${query}`);
     const key = query
       .replace(/\s+/g, ' ')
       .trim()
@@ -113,23 +94,15 @@ try {
     `${postCount} posts, one forum, default workers (moderate ${config.workers.moderateConcurrency}, deliver ${config.workers.deliverConcurrency}), ${seconds.toFixed(1)} s`,
   );
   out();
-  out(`PostgreSQL statements per post: ${perPost(total(statements))} (transactions: ${perPost(statements.get('begin') ?? 0)})`);
+  out(
+    `PostgreSQL statements per post: ${perPost(total(statements))} (transactions: ${perPost(statements.get('begin') ?? 0)}, first runs on a connection, each a prepare round trip more: ${perPost(prepared.size)})`,
+  );
   for (const [q, n] of [...statements].sort((a, b) => b[1] - a[1])) out(`  ${perPost(n).padStart(6)}  ${q}`);
   out();
   out(`Redis round trips (commands sent, not those scripts run) on the queue prefix per post: ${perPost(total(redisCommands))}`);
   for (const [c, n] of [...redisCommands].sort((a, b) => b[1] - a[1])) out(`  ${perPost(n).padStart(6)}  ${c}`);
 } finally {
   monitor.disconnect();
-  await ctx.close();
-  await new Promise<void>((resolve) => receiver.close(() => resolve()));
-  await admin.unsafe(`drop database if exists "${dbName}" with (force)`);
-  await admin.end();
-  const redis = new Redis(redisUrl);
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    if (keys.length > 0) await redis.del(...keys);
-    cursor = next;
-  } while (cursor !== '0');
-  redis.disconnect();
+  await instance.close();
+  await receiver.close();
 }

@@ -9,6 +9,7 @@ import { createLocalScorer } from '../src/moderation/local-scorer.ts';
 import { seededRandom } from '../src/moderation/model/seeded-random.ts';
 import { scorePost } from '../src/moderation/score-post.ts';
 import { loadPolicySet } from '../src/policies/loader.ts';
+import { floor, summarise, time } from './support/timing.ts';
 
 const targetMedianMs = 0.5;
 const sizes = [
@@ -91,32 +92,6 @@ function hardPosts(bytes: number): string[] {
   return posts.slice(0, postsPerSize);
 }
 
-interface Timing {
-  median: number;
-  p99: number;
-  postsPerSecond: number;
-}
-
-function summarise(samples: number[]): Timing {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? 0;
-  const total = samples.reduce((a, b) => a + b, 0);
-  return { median: at(0.5), p99: at(0.99), postsPerSecond: (samples.length / total) * 1000 };
-}
-
-/** Times `work` once per iteration, cycling through the posts. */
-function time(posts: string[], iterations: number, work: (text: string) => number): { samples: number[]; sink: number } {
-  const samples: number[] = new Array(iterations);
-  let sink = 0;
-  for (let i = 0; i < iterations; i++) {
-    const text = posts[i % posts.length] as string;
-    const started = performance.now();
-    sink += work(text);
-    samples[i] = performance.now() - started;
-  }
-  return { samples, sink };
-}
-
 const policySet = await loadPolicySet();
 const scorer = createLocalScorer(policySet.policies, policySet.model, policySet.knowledge);
 const random = seededRandom(0x4ea27);
@@ -128,8 +103,6 @@ corpus.push({ label: '1 KB hard', bytes: 1024, iterations: 1000, posts: hardPost
 
 // Returning a number from each run, summed and printed, keeps the work from being optimised away.
 const score = (text: string) => scorePost(policySet, scorer, { body: text }).verdict.policies.filter((p) => p.flagged).length;
-const floorRegex = /\bpain\b/;
-const floor = (text: string) => (floorRegex.test(text.toLowerCase()) ? 1 : 0);
 
 let sink = 0;
 // Warm-up: V8 compiles the regexes, then optimises the hot paths, before anything is timed.
