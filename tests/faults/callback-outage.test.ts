@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildConfig, type Config } from '../../src/config/config.ts';
 import { createDatabase, type Database } from '../../src/db/client.ts';
@@ -6,6 +6,7 @@ import { prepareDatabase } from '../../src/db/migrate.ts';
 import { createForum, type ForumSecrets } from '../../src/forums/forums.ts';
 import { eventually } from '../support/eventually.ts';
 import { testConfig } from '../support/harness.ts';
+import { killed, spawnHearth } from '../support/hearth-process.ts';
 import { type PrivatePostgres, type PrivateRedis, startPrivatePostgres, startPrivateRedis } from '../support/private-servers.ts';
 import { Receiver } from '../support/receiver.ts';
 import { forumHeaders } from '../support/sign.ts';
@@ -69,27 +70,6 @@ const figures = {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const minutes = (ms: number) => Math.round((ms / MINUTE) * 10) / 10;
 
-/** A Hearth process on the test's config (see tests/support/fault-process.ts). */
-async function spawnHearth(role: 'api' | 'workers'): Promise<number | undefined> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'tests/support/fault-process.ts', role, JSON.stringify(config)], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  processes.push(child);
-  let out = '';
-  child.stdout?.on('data', (d: Buffer) => {
-    out += d.toString();
-  });
-  child.stderr?.on('data', (d: Buffer) => {
-    out += d.toString();
-  });
-  const port = await eventually(
-    () => /LISTENING (\d+)/.exec(out)?.[1] ?? (out.includes('READY') ? '' : undefined),
-    90_000,
-    `${role} process to start: ${out.slice(-500)}`,
-  );
-  return port ? Number(port) : undefined;
-}
-
 beforeAll(async () => {
   [pg, redis] = await Promise.all([startPrivatePostgres(), startPrivateRedis()]);
   const url = pg.url('hearth_callback_outage');
@@ -106,18 +86,15 @@ beforeAll(async () => {
     // The production schedule, scaled: same attempts, backoff base divided by SCALE.
     callbacks: { backoffMs: PRODUCTION.backoffMs / SCALE, attempts: PRODUCTION.attempts },
   });
-  apiUrl = `http://127.0.0.1:${await spawnHearth('api')}`;
-  await Promise.all([spawnHearth('workers'), spawnHearth('workers')]);
+  const api = await spawnHearth('api', config);
+  processes.push(api.child);
+  apiUrl = `http://127.0.0.1:${api.port}`;
+  processes.push(...(await Promise.all([spawnHearth('workers', config), spawnHearth('workers', config)])).map((w) => w.child));
 }, 300_000);
 
 afterAll(async () => {
   process.stdout.write(`callback outage figures: ${JSON.stringify(figures)}\n`);
-  for (const child of processes) {
-    if (child.exitCode !== null || child.signalCode !== null) continue;
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    child.kill('SIGKILL');
-    await exited;
-  }
+  for (const child of processes) await killed(child);
   await db?.close().catch(() => {});
   await receiver.stop();
   await redis?.destroy();

@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config/config.ts';
 import { createDatabase, type Database } from '../../src/db/client.ts';
@@ -6,6 +6,7 @@ import { prepareDatabase } from '../../src/db/migrate.ts';
 import { createForum, type ForumSecrets } from '../../src/forums/forums.ts';
 import { eventually } from '../support/eventually.ts';
 import { testConfig } from '../support/harness.ts';
+import { killed, spawnHearth } from '../support/hearth-process.ts';
 import { type PrivatePostgres, type PrivateRedis, startPrivatePostgres, startPrivateRedis } from '../support/private-servers.ts';
 import { Receiver } from '../support/receiver.ts';
 import { forumHeaders } from '../support/sign.ts';
@@ -56,35 +57,6 @@ const figures = {
 let pgDown = false;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function spawnHearth(role: 'api' | 'workers'): Promise<{ child: ChildProcess; port?: number }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'tests/support/fault-process.ts', role, JSON.stringify(config)], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout?.on('data', (d: Buffer) => {
-    out += d.toString();
-  });
-  child.stderr?.on('data', (d: Buffer) => {
-    out += d.toString();
-  });
-  return eventually(
-    () => {
-      const port = /LISTENING (\d+)/.exec(out)?.[1];
-      if (port) return { child, port: Number(port) };
-      return out.includes('READY') ? { child } : undefined;
-    },
-    90_000,
-    `${role} process to start: ${out.slice(-500)}`,
-  );
-}
-
-async function killed(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGKILL');
-  await exited;
-}
-
 beforeAll(async () => {
   [pg, redis] = await Promise.all([startPrivatePostgres(), startPrivateRedis()]);
   const url = pg.url('hearth_faults');
@@ -104,9 +76,9 @@ beforeAll(async () => {
     workers: { lockDurationMs: 5000, stalledIntervalMs: 2000 },
     callbacks: { backoffMs: 500, attempts: 10 },
   });
-  const started = await spawnHearth('api');
+  const started = await spawnHearth('api', config);
   api = { child: started.child, url: `http://127.0.0.1:${started.port}` };
-  for (let i = 0; i < 2; i++) workers.push((await spawnHearth('workers')).child);
+  for (let i = 0; i < 2; i++) workers.push((await spawnHearth('workers', config)).child);
 }, 300_000);
 
 afterAll(async () => {
@@ -175,7 +147,7 @@ describe('faults under load', () => {
         const victim = workers[k % workers.length] as ChildProcess;
         await killed(victim);
         figures.workerKills++;
-        workers[k % workers.length] = (await spawnHearth('workers')).child;
+        workers[k % workers.length] = (await spawnHearth('workers', config)).child;
       }
     })();
     const chaos = (async () => {
