@@ -60,6 +60,12 @@ describe('urgent needs crisis language', () => {
     expect(verdictOf('Nearly enough now to last till the refill, phew.').urgent).toBe(false);
   });
 
+  it('a goodbye with affairs in order is urgent; letters for birthdays and a holiday goodbye are not', () => {
+    expect(verdictOf("Letters are written and the dogs have a new home. I won't be coming back.").urgent).toBe(true);
+    expect(verdictOf("My letters are written for the kids' birthdays, in the box under the bed.").urgent).toBe(false);
+    expect(verdictOf("Off on holiday, you won't see me round here for a while, bye all!").urgent).toBe(false);
+  });
+
   it('a post with a plan and a time is urgent, and its evidence is the crisis language', () => {
     const v = verdictOf('I have saved up my pills and I am going to take them tonight.');
     expect(v.urgent).toBe(true);
