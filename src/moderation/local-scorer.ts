@@ -56,10 +56,10 @@ interface CompiledSignal {
    */
   literals?: number[];
   /**
-   * For a pattern that is one hazard lexicon and nothing else (`{{harmful_acts}}`): one regex per
-   * entry, each with its own literals, so only the entries whose words occur in a post run.
-   * A hundred-term alternation otherwise runs on almost every post, since some term's literal
-   * ("eye", "run") almost always occurs.
+   * For a pattern built on a hazard lexicon (`{{harmful_acts}}`, `{{dangerous_remedies}}…cures`):
+   * one regex per lexicon entry, each with its own literals, so only the entries whose words occur
+   * in a post run. A hundred-term alternation otherwise runs on almost every post, since some
+   * term's literal ("eye", "run") almost always occurs.
    */
   parts?: Array<{ regex: RegExp; literals?: number[] }>;
 }
