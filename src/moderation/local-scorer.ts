@@ -106,14 +106,15 @@ interface RuleOutcome {
  * noisy-or. Pure and deterministic; compiled once per policy set.
  */
 export function createLocalScorer(policies: Policy[], model: LinearModel | undefined, knowledge: ScorerKnowledge): LocalScorer {
-  const allLiterals: string[] = [];
+  const literals = new LiteralIndex();
+  const lexicons = lexiconAlternations(knowledge.hazards);
   const compiled: CompiledPolicy[] = policies.map((policy) => ({
     policy,
-    signals: policy.signals.map((signal) => compileSignal(signal, allLiterals, knowledge)),
+    signals: policy.signals.map((signal) => compileSignal(signal, literals, knowledge, lexicons)),
   }));
   // Most signals cannot match most posts; one pass over the post finds which can, so that
   // only their regexes run (the regexes were most of the scorer's time).
-  const scanner = createLiteralScanner(allLiterals);
+  const scanner = createLiteralScanner(literals.all);
   // Each policy file says at what probability the model flags it, so it can change without retraining.
   const compiledModel = model ? compileModel(model, Object.fromEntries(policies.map((p) => [p.id, p.model_flag_at]))) : undefined;
   const applyRules = (text: string, format: TextFormat) => {
@@ -214,8 +215,43 @@ function withModel(
   };
 }
 
-/** Compiles a signal's regex, appending the literals its matches require to `allLiterals`. */
-function compileSignal(signal: Signal, allLiterals: string[], knowledge: ScorerKnowledge): CompiledSignal {
+/**
+ * The literals the prefilter scans for, each once. A literal longer than a few characters is
+ * kept as its first characters: any part of a required literal is required too, and the
+ * multiplied-out phrases of a big lexicon ("drinking a little bleach", "swallowing diluted
+ * bleach"…) would otherwise make an automaton of hundreds of thousands of states to build.
+ */
+class LiteralIndex {
+  readonly all: string[] = [];
+  private readonly indexOf = new Map<string, number>();
+  add(literal: string): number {
+    const kept = literal.slice(0, MAX_LITERAL_LENGTH);
+    let index = this.indexOf.get(kept);
+    if (index === undefined) {
+      index = this.all.push(kept) - 1;
+      this.indexOf.set(kept, index);
+    }
+    return index;
+  }
+}
+const MAX_LITERAL_LENGTH = 12;
+
+interface LexiconAlternation {
+  /** The lexicon as patterns use it, `{{name}}` expanded. */
+  whole: string;
+  /** Each entry's terms alone. */
+  entries: string[];
+}
+
+function lexiconAlternations(hazards: ScorerKnowledge['hazards']): LexiconAlternation[] {
+  return [...hazards.values()].map((entries) => ({
+    whole: alternation(entries.flatMap((e) => e.terms)),
+    entries: entries.map((e) => alternation(e.terms)),
+  }));
+}
+
+/** Compiles a signal's regex, registering the literals its matches require. */
+function compileSignal(signal: Signal, literals: LiteralIndex, knowledge: ScorerKnowledge, lexicons: LexiconAlternation[]): CompiledSignal {
   if (signal.match === 'claims') {
     const claims = createClaimMatcher(knowledge.claims, {
       stopWords: knowledge.stopWords,
@@ -232,8 +268,8 @@ function compileSignal(signal: Signal, allLiterals: string[], knowledge: ScorerK
       }))
     : undefined;
   if (!signal.pattern) return { signal, explanations };
-  const literalsOf = (pattern: string) => requiredLiterals(pattern)?.map((literal) => allLiterals.push(literal) - 1);
-  const pieces = splitByHazardEntry(signal.pattern, knowledge.hazards);
+  const literalsOf = (pattern: string) => requiredLiterals(pattern)?.map((literal) => literals.add(literal));
+  const pieces = splitByHazardEntry(signal.pattern, lexicons);
   if (pieces.length > 1) {
     const parts = pieces.map((pattern) => ({ regex: new RegExp(pattern, 'gu'), literals: literalsOf(pattern) }));
     return { signal, parts, explanations };
@@ -247,11 +283,7 @@ function compileSignal(signal: Signal, allLiterals: string[], knowledge: ScorerK
  * required literals: a regex that starts with a hundred-term alternation is tried at every
  * position of every post that holds any one of its words. The pieces match what the pattern does.
  */
-function splitByHazardEntry(pattern: string, hazards: ScorerKnowledge['hazards']): string[] {
-  const lexicons = [...hazards.values()].map((entries) => ({
-    whole: alternation(entries.flatMap((e) => e.terms)),
-    entries: entries.map((e) => alternation(e.terms)),
-  }));
+function splitByHazardEntry(pattern: string, lexicons: LexiconAlternation[]): string[] {
   const alternatives = topLevelAlternatives(pattern);
   if (!alternatives.some((a) => lexicons.some((l) => a.replace(/^\\b/, '').startsWith(l.whole)))) return [pattern];
   return alternatives.flatMap((alternative) => {
