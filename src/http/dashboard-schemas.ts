@@ -293,7 +293,7 @@ export const recordedReviewSchema = z
   .openapi('RecordedReview', { example: { review: exampleReview, delivery_id: '7f6e5d4c-3b2a-4190-8f7e-6d5c4b3a2f10' } });
 
 export const auditQuery = z.object({
-  forum_id: queryText(63).optional().openapi({ example: 'chronic-pain' }),
+  forum_id: queryText(63).min(1).optional().openapi({ example: 'chronic-pain' }),
   type: z.enum(auditEventTypes).optional(),
   subject_id: queryText(200).optional(),
   from: isoTime.optional(),

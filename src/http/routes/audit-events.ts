@@ -200,7 +200,7 @@ export function auditRoutes(ctx: AppContext) {
       const mask = key.role === 'auditor';
       const filters = filtersOf(c.req.valid('query'));
       // Checked before streaming starts, so a forum outside the key's scope is a plain 404.
-      if (filters.forumId) assertInScope(scope, filters.forumId, `forum ${filters.forumId}`);
+      if (filters.forumId !== undefined) assertInScope(scope, filters.forumId, `forum ${filters.forumId}`);
       c.header('content-type', 'application/x-ndjson; charset=utf-8');
       const events = (async function* () {
         await sealBeforeReading(ctx, filters.forumId);

@@ -116,6 +116,9 @@ describe('audit events', () => {
     expect((await call('GET', '/v1/audit-events/export?forum_id=other-forum', moderator)).status).toBe(404);
     expect((await call('GET', '/v1/audit-events/verify', moderator)).status).toBe(400);
     expect((await call('GET', '/v1/audit-events?type=deleted', moderator)).status).toBe(400);
+    // An empty forum is refused before an export starts streaming (it once failed mid-stream).
+    expect((await call('GET', '/v1/audit-events/export?forum_id=', moderator)).status).toBe(400);
+    expect((await call('GET', '/v1/audit-events?forum_id=', moderator)).status).toBe(400);
   });
 });
 
