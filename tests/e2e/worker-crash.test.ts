@@ -1,31 +1,16 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { decisions, deliveries } from '../../src/db/schema/index.ts';
 import { startWorkers } from '../../workers/index.ts';
 import { eventually } from '../support/eventually.ts';
 import { type Harness, samplePost, startHarness } from '../support/harness.ts';
+import { killed, spawnTsx } from '../support/hearth-process.ts';
 import { queuesDrained } from '../support/queues.ts';
 import { Receiver } from '../support/receiver.ts';
 
 function spawnWorker(h: Harness, stage: 'start' | 'after-commit'): { child: ChildProcess; output: () => string } {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'tests/support/worker-child.ts', JSON.stringify({ config: h.config, stage })], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout?.on('data', (d: Buffer) => {
-    out += d.toString();
-  });
-  child.stderr?.on('data', (d: Buffer) => {
-    out += d.toString();
-  });
-  return { child, output: () => out };
-}
-
-async function killed(child: ChildProcess): Promise<void> {
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGKILL');
-  await exited;
+  return spawnTsx(['tests/support/worker-child.ts', JSON.stringify({ config: h.config, stage })]);
 }
 
 let h: Harness | undefined;

@@ -7,6 +7,7 @@ import { createForum, type ForumSecrets } from '../../src/forums/forums.ts';
 import { eventually } from '../support/eventually.ts';
 import { testConfig } from '../support/harness.ts';
 import { killed, spawnHearth } from '../support/hearth-process.ts';
+import { ordinaryPostTexts } from '../support/ordinary-posts.ts';
 import { type PrivatePostgres, type PrivateRedis, startPrivatePostgres, startPrivateRedis } from '../support/private-servers.ts';
 import { Receiver } from '../support/receiver.ts';
 import { forumHeaders } from '../support/sign.ts';
@@ -21,14 +22,7 @@ import { forumHeaders } from '../support/sign.ts';
  */
 const POSTS = 5000;
 const LATE_POSTS = 50;
-const texts = [
-  'Flare day again. Heat pad, pacing, and an early night.',
-  'Does anyone else get brain fog on gabapentin? It eases after a few weeks for me.',
-  'Physio said to keep the stretches gentle; my hips thank her.',
-  'You are all so kind. This group keeps me going on the bad weeks.',
-  'Asked my GP about a slower taper and she agreed to try it.',
-  'Rain makes my knees ache like nothing else.',
-];
+const texts = ordinaryPostTexts;
 
 let pg: PrivatePostgres;
 let redis: PrivateRedis;

@@ -1,14 +1,11 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditEvents, decisions, deliveries, policySets, revisions } from '../../src/db/schema/index.ts';
-import { recordDecision } from '../../src/decisions/record-decision.ts';
-import { contentHash, submissionId } from '../../src/ingest/submission.ts';
-import { scorePost } from '../../src/moderation/score-post.ts';
 import { policySetVersion, readPolicyFiles } from '../../src/policies/loader.ts';
 import { createModerateProcessor } from '../../workers/moderate.ts';
 import { type Harness, samplePost, startHarness } from '../support/harness.ts';
 import { queuesDrained } from '../support/queues.ts';
-import { keyFor } from '../support/seed.ts';
+import { keyFor, scoreAndRecord } from '../support/seed.ts';
 
 describe('exactly one decision and callback per revision', () => {
   let h: Harness;
@@ -121,23 +118,7 @@ describe('exactly one decision and callback per revision', () => {
     const original = { ...samplePost('Racing edits check.'), format: 'text' as const };
     const edits = Array.from({ length: 6 }, (_, i) => ({ ...original, body: `Racing edits check, version ${i + 1}.` }));
     // Each edit twice, so racing duplicates meet racing revisions; more calls than pool connections.
-    const calls = [...edits, ...edits].map((post) => {
-      const hash = contentHash(post);
-      const scored = scorePost(h.ctx.policySet, h.ctx.scorer, post);
-      return recordDecision(h.ctx.database.db, {
-        job: {
-          forumId: 'chronic-pain',
-          submissionId: submissionId('chronic-pain', post.id, hash),
-          contentHash: hash,
-          receivedAt: new Date().toISOString(),
-          post,
-        },
-        policySetVersion: h.ctx.policySet.version,
-        verdict: scored.verdict,
-        scorers: scored.scorers,
-        timings: scored.timings,
-      });
-    });
+    const calls = [...edits, ...edits].map((post) => scoreAndRecord(h.ctx, post));
     const recorded = await Promise.all(calls);
     expect(recorded.filter((r) => r.created)).toHaveLength(edits.length);
     const db = h.ctx.database.db;

@@ -1,14 +1,12 @@
 import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { decisions } from '../../src/db/schema/index.ts';
-import { recordDecision } from '../../src/decisions/record-decision.ts';
-import { contentHash, submissionId } from '../../src/ingest/submission.ts';
-import { scorePost } from '../../src/moderation/score-post.ts';
 import { requeueStrandedDeliveries } from '../../workers/deliver.ts';
 import { startWorkers } from '../../workers/index.ts';
 import { eventually } from '../support/eventually.ts';
 import { type Harness, samplePost, startHarness } from '../support/harness.ts';
 import { Receiver } from '../support/receiver.ts';
+import { scoreAndRecord } from '../support/seed.ts';
 
 // Outages (Redis and PostgreSQL going away) and SIGTERM to a real service process are in
 // tests/e2e/outages.test.ts: they need processes of their own and run with `npm run test:e2e`.
@@ -26,22 +24,8 @@ describe('stranded deliveries', () => {
     const h: Harness = await startHarness({ workers: true, callbackUrl: receiver.url });
     cleanups.push(() => h.close());
     const post = { ...samplePost(), format: 'text' as const };
-    const hash = contentHash(post);
     // Stored as a worker would, but the process "died" before queueing the delivery.
-    const scored = scorePost(h.ctx.policySet, h.ctx.scorer, post);
-    const recorded = await recordDecision(h.ctx.database.db, {
-      job: {
-        forumId: 'chronic-pain',
-        submissionId: submissionId('chronic-pain', post.id, hash),
-        contentHash: hash,
-        receivedAt: new Date().toISOString(),
-        post,
-      },
-      policySetVersion: h.ctx.policySet.version,
-      verdict: scored.verdict,
-      scorers: scored.scorers,
-      timings: scored.timings,
-    });
+    const recorded = await scoreAndRecord(h.ctx, post);
     expect(recorded.pendingDeliveryIds).toHaveLength(1);
     expect(await requeueStrandedDeliveries(h.ctx, 60_000)).toEqual({ requeued: 0 });
     expect(await requeueStrandedDeliveries(h.ctx, 0)).toEqual({ requeued: 1 });

@@ -7,9 +7,27 @@ import { eventually } from './eventually.ts';
  * once it serves, with its port for an API process. One that does not start in time is killed.
  */
 export async function spawnHearth(role: 'api' | 'workers', config: Config): Promise<{ child: ChildProcess; port?: number }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'tests/support/fault-process.ts', role, JSON.stringify(config)], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const { child, output } = spawnTsx(['tests/support/fault-process.ts', role, JSON.stringify(config)]);
+  try {
+    return await eventually(
+      () => {
+        const out = output();
+        const port = /LISTENING (\d+)/.exec(out)?.[1];
+        if (port) return { child, port: Number(port) };
+        return out.includes('READY') ? { child } : undefined;
+      },
+      90_000,
+      `${role} process to start: ${output().slice(-500)}`,
+    );
+  } catch (err) {
+    await killed(child);
+    throw err;
+  }
+}
+
+/** Runs a TypeScript file in a child node process, collecting what it prints on either stream. */
+export function spawnTsx(args: string[]): { child: ChildProcess; output: () => string } {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout?.on('data', (d: Buffer) => {
     out += d.toString();
@@ -17,20 +35,7 @@ export async function spawnHearth(role: 'api' | 'workers', config: Config): Prom
   child.stderr?.on('data', (d: Buffer) => {
     out += d.toString();
   });
-  try {
-    return await eventually(
-      () => {
-        const port = /LISTENING (\d+)/.exec(out)?.[1];
-        if (port) return { child, port: Number(port) };
-        return out.includes('READY') ? { child } : undefined;
-      },
-      90_000,
-      `${role} process to start: ${out.slice(-500)}`,
-    );
-  } catch (err) {
-    await killed(child);
-    throw err;
-  }
+  return { child, output: () => out };
 }
 
 /** Kills a process with SIGKILL, as a crash would, and waits until it is gone. */

@@ -3,8 +3,9 @@ import { createApiKey } from '../../src/auth/api-keys.ts';
 import type { AppContext } from '../../src/context.ts';
 import type { ApiKeyRole, Decision } from '../../src/db/schema/index.ts';
 import { recordDecision } from '../../src/decisions/record-decision.ts';
-import { contentHash } from '../../src/ingest/submission.ts';
-import { JOB_DELIVER } from '../../src/jobs/payloads.ts';
+import { contentHash, submissionId } from '../../src/ingest/submission.ts';
+import { JOB_DELIVER, type ModerateJob } from '../../src/jobs/payloads.ts';
+import { scorePost } from '../../src/moderation/score-post.ts';
 import { type ModerationAction, type PolicyId, type PolicyResult, policyIds } from '../../src/moderation/types.ts';
 
 export interface SeedOptions {
@@ -58,6 +59,22 @@ export async function seedDecision(ctx: AppContext, opts: SeedOptions = {}): Pro
   // As the moderation worker does after commit.
   for (const deliveryId of pendingDeliveryIds) await ctx.queues.deliver.add(JOB_DELIVER, { deliveryId }, { jobId: deliveryId });
   return decision;
+}
+
+/**
+ * Scores a post and stores its decision as the moderation worker does, and stops there: the
+ * worker's later steps (queueing the callback) are the test's to do or to leave out.
+ */
+export function scoreAndRecord(ctx: AppContext, post: ModerateJob['post'], forumId = 'chronic-pain') {
+  const hash = contentHash(post);
+  const scored = scorePost(ctx.policySet, ctx.scorer, post);
+  return recordDecision(ctx.database.db, {
+    job: { forumId, submissionId: submissionId(forumId, post.id, hash), contentHash: hash, receivedAt: new Date().toISOString(), post },
+    policySetVersion: ctx.policySet.version,
+    verdict: scored.verdict,
+    scorers: scored.scorers,
+    timings: scored.timings,
+  });
 }
 
 export async function keyFor(ctx: AppContext, role: ApiKeyRole, forums: string[] = [], opts: { name?: string; expiresAt?: Date } = {}) {
