@@ -1,14 +1,14 @@
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config/config.ts';
-import { createDatabase, type Database } from '../../src/db/client.ts';
-import { prepareDatabase } from '../../src/db/migrate.ts';
-import { createForum, type ForumSecrets } from '../../src/forums/forums.ts';
+import type { Database } from '../../src/db/client.ts';
+import type { ForumSecrets } from '../../src/forums/forums.ts';
 import { eventually } from '../support/eventually.ts';
+import { startFaultStack } from '../support/fault-stack.ts';
 import { testConfig } from '../support/harness.ts';
 import { killed, spawnHearth } from '../support/hearth-process.ts';
 import { ordinaryPostTexts } from '../support/ordinary-posts.ts';
-import { type PrivatePostgres, type PrivateRedis, startPrivatePostgres, startPrivateRedis } from '../support/private-servers.ts';
+import type { PrivatePostgres, PrivateRedis } from '../support/private-servers.ts';
 import { Receiver } from '../support/receiver.ts';
 import { forumHeaders } from '../support/sign.ts';
 
@@ -52,13 +52,11 @@ let pgDown = false;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 beforeAll(async () => {
-  [pg, redis] = await Promise.all([startPrivatePostgres(), startPrivateRedis()]);
-  const url = pg.url('hearth_faults');
-  await prepareDatabase(url);
   receiver = await new Receiver().start();
   callbackPort = Number(new URL(receiver.url).port);
-  db = createDatabase(url, 2);
-  forum = await createForum(db.db, { id: 'chronic-pain', callbackUrl: receiver.url }, { allowPrivate: true, actor: 'test' });
+  const stack = await startFaultStack('hearth_faults', receiver.url);
+  ({ pg, redis, db, forum } = stack);
+  const url = stack.url;
   config = testConfig(url, {
     redisUrl: redis.url,
     logLevel: 'warn',
