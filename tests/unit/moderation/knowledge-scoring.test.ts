@@ -136,8 +136,8 @@ describe('harmful acts told to others, and the same acts warned against', () => 
   const advice = (text: string) => resultOf(text, 'unsafe_medical_advice');
 
   it('finds the imperative after a condition, even a condition that lists things', () => {
-    expect(advice('If you are getting sick, drink bleach.')?.flagged).toBe(true);
-    expect(advice('If you have dry eyes, stare at the sun.')?.flagged).toBe(true);
+    expect(advice('If your throat feels scratchy, drink diluted bleach.')?.flagged).toBe(true);
+    expect(advice('When your eyes feel tired after a migraine, stare straight at the sun for a minute.')?.flagged).toBe(true);
     const listed = 'If someone is choking, having a stroke, etc., wait ten minutes before calling an ambulance.';
     expect(advice(listed)?.flagged).toBe(true);
     // A condition about the writer leaves an indicative sentence, not advice.
@@ -147,7 +147,7 @@ describe('harmful acts told to others, and the same acts warned against', () => 
   it('leaves an act alone when its clause forbids it', () => {
     expect(advice('Never shake a baby, not even gently.')?.flagged).toBe(false);
     expect(advice('If someone swallows drain cleaner, call poison control and do not make them vomit.')?.flagged).toBe(false);
-    expect(advice('When using mouthwash, make sure you do not swallow it.')?.flagged).toBe(false);
+    expect(advice('Whenever you rinse with mouthwash, remember not to swallow it.')?.flagged).toBe(false);
     // The same acts, told: the comma ends the clause that a negation would have to be in.
     expect(advice('If the baby will not stop crying, shake the baby until it does.')?.flagged).toBe(true);
     expect(advice('If they swallowed drain cleaner, make them vomit it back up.')?.flagged).toBe(true);
@@ -185,10 +185,10 @@ describe('counter-speech quotes or names hate to condemn it', () => {
   const hostility = (text: string) => resultOf(text, 'hostility');
 
   it('does not flag hate quoted or named in order to condemn it', () => {
-    expect(hostility('He should be banned from the forum for wishing "death to all immigrants".')?.flagged).toBe(false);
-    expect(hostility('I will not tolerate posts like "disabled people are vermin" in this group.')?.flagged).toBe(false);
-    expect(hostility('Threatening to kill all Muslims will get you thrown in jail.')?.flagged).toBe(false);
-    expect(hostility('I have no particular contempt for women, I just dislike crowds.')?.flagged).toBe(false);
+    expect(hostility('The mods removed that account for posting "death to all immigrants" on my thread.')?.flagged).toBe(false);
+    expect(hostility('Comments like "disabled people are vermin" have no place on a support forum.')?.flagged).toBe(false);
+    expect(hostility('Threatening to kill all immigrants gets you banned here, full stop.')?.flagged).toBe(false);
+    expect(hostility("Honestly I feel no contempt for women at all, I'm just tired of crowds at clinics.")?.flagged).toBe(false);
   });
 
   it('still flags the hate said in the writer’s own voice', () => {
