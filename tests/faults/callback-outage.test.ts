@@ -4,8 +4,7 @@ import { buildConfig, type Config } from '../../src/config/config.ts';
 import type { Database } from '../../src/db/client.ts';
 import type { ForumSecrets } from '../../src/forums/forums.ts';
 import { eventually } from '../support/eventually.ts';
-import { startFaultStack } from '../support/fault-stack.ts';
-import { testConfig } from '../support/harness.ts';
+import { faultConfig, startFaultStack } from '../support/fault-stack.ts';
 import { killed, spawnHearth } from '../support/hearth-process.ts';
 import { ordinaryPostTexts } from '../support/ordinary-posts.ts';
 import type { PrivatePostgres, PrivateRedis } from '../support/private-servers.ts';
@@ -69,12 +68,8 @@ beforeAll(async () => {
   callbackPort = Number(new URL(receiver.url).port);
   const stack = await startFaultStack('hearth_callback_outage', receiver.url);
   ({ pg, redis, db, forum } = stack);
-  const url = stack.url;
-  config = testConfig(url, {
-    redisUrl: redis.url,
-    logLevel: 'warn',
-    rateLimits: { ingest: { limit: 0 }, apiKey: { limit: 0 } },
-    workers: { lockDurationMs: 5000, stalledIntervalMs: 2000, deliverConcurrency: 16 },
+  config = faultConfig(stack, {
+    workers: { deliverConcurrency: 16 },
     // The production schedule, scaled: same attempts, backoff base divided by SCALE.
     callbacks: { backoffMs: PRODUCTION.backoffMs / SCALE, attempts: PRODUCTION.attempts },
   });

@@ -4,8 +4,7 @@ import type { Config } from '../../src/config/config.ts';
 import type { Database } from '../../src/db/client.ts';
 import type { ForumSecrets } from '../../src/forums/forums.ts';
 import { eventually } from '../support/eventually.ts';
-import { startFaultStack } from '../support/fault-stack.ts';
-import { testConfig } from '../support/harness.ts';
+import { faultConfig, startFaultStack } from '../support/fault-stack.ts';
 import { killed, spawnHearth } from '../support/hearth-process.ts';
 import { ordinaryPostTexts } from '../support/ordinary-posts.ts';
 import type { PrivatePostgres, PrivateRedis } from '../support/private-servers.ts';
@@ -56,18 +55,7 @@ beforeAll(async () => {
   callbackPort = Number(new URL(receiver.url).port);
   const stack = await startFaultStack('hearth_faults', receiver.url);
   ({ pg, redis, db, forum } = stack);
-  const url = stack.url;
-  config = testConfig(url, {
-    redisUrl: redis.url,
-    logLevel: 'warn',
-    // The suite measures faults, not limits: every post must reach the queue.
-    rateLimits: { ingest: { limit: 0 }, apiKey: { limit: 0 } },
-    schedulesCheckMs: 1000,
-    // Locks as a loaded production machine needs them (the unit tests' 1.5 s expire under load,
-    // which is a stall without a death); still short enough that killed workers' jobs resume fast.
-    workers: { lockDurationMs: 5000, stalledIntervalMs: 2000 },
-    callbacks: { backoffMs: 500, attempts: 10 },
-  });
+  config = faultConfig(stack, { schedulesCheckMs: 1000, callbacks: { backoffMs: 500, attempts: 10 } });
   const started = await spawnHearth('api', config);
   api = { child: started.child, url: `http://127.0.0.1:${started.port}` };
   for (let i = 0; i < 2; i++) workers.push((await spawnHearth('workers', config)).child);

@@ -1,10 +1,9 @@
-import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
-import { decisions } from '../../src/db/schema/index.ts';
 import { requeueStrandedDeliveries } from '../../workers/deliver.ts';
 import { startWorkers } from '../../workers/index.ts';
 import { eventually } from '../support/eventually.ts';
 import { type Harness, samplePost, startHarness } from '../support/harness.ts';
+import { decidedOnce } from '../support/queues.ts';
 import { Receiver } from '../support/receiver.ts';
 import { scoreAndRecord } from '../support/seed.ts';
 
@@ -93,11 +92,6 @@ describe('graceful shutdown', () => {
 
     // Nothing lost: the hung job's lock expires and a live worker's stalled-job check runs it again.
     h.workers = await startWorkers(h.ctx, { queues: ['moderate'] });
-    await eventually(
-      async () => (await h.ctx.database.db.select().from(decisions).where(eq(decisions.postId, post.id))).length === 1,
-      20_000,
-      'the post decided by the live worker',
-    );
-    expect(await (await h.ctx.queues.moderate.getJob(submission_id))?.getState()).toBe('completed');
+    expect(await decidedOnce(h.ctx, post.id, submission_id)).toBe('completed');
   });
 });

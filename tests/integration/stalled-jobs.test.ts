@@ -1,9 +1,8 @@
-import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decisions } from '../../src/db/schema/index.ts';
 import { startWorkers } from '../../workers/index.ts';
 import { eventually } from '../support/eventually.ts';
 import { type Harness, samplePost, startHarness } from '../support/harness.ts';
+import { decidedOnce } from '../support/queues.ts';
 
 /**
  * A post whose workers die under it again and again (processes killed mid-job) is still decided:
@@ -35,11 +34,6 @@ describe('a job whose workers keep dying', () => {
       await Promise.all(doomed.workers.map((w) => w.close(true)));
     }
     h.workers = await startWorkers(h.ctx, { queues: ['moderate'] });
-    await eventually(
-      async () => (await h.ctx.database.db.select().from(decisions).where(eq(decisions.postId, post.id))).length === 1,
-      20_000,
-      'the decision',
-    );
-    expect(await (await h.ctx.queues.moderate.getJob(submission_id))?.getState()).toBe('completed');
+    expect(await decidedOnce(h.ctx, post.id, submission_id)).toBe('completed');
   });
 });

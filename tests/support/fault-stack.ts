@@ -1,6 +1,8 @@
+import { type Config, type DeepPartial, withOverrides } from '../../src/config/config.ts';
 import { createDatabase, type Database } from '../../src/db/client.ts';
 import { prepareDatabase } from '../../src/db/migrate.ts';
 import { createForum, type ForumSecrets } from '../../src/forums/forums.ts';
+import { testConfig } from './harness.ts';
 import { type PrivatePostgres, type PrivateRedis, startPrivatePostgres, startPrivateRedis } from './private-servers.ts';
 
 export interface FaultStack {
@@ -25,4 +27,20 @@ export async function startFaultStack(database: string, callbackUrl: string): Pr
   const db = createDatabase(url, 2);
   const forum = await createForum(db.db, { id: 'chronic-pain', callbackUrl }, { allowPrivate: true, actor: 'test' });
   return { pg, redis, url, db, forum };
+}
+
+/**
+ * The config a fault suite's Hearth processes share, with the suite's own `overrides` on top.
+ * The suites measure faults, not limits, so every post must reach the queue; locks are as a
+ * loaded production machine needs them (the unit tests' 1.5 s expire under load, which is a
+ * stall without a death), still short enough that killed workers' jobs resume fast.
+ */
+export function faultConfig(stack: FaultStack, overrides: DeepPartial<Config> = {}): Config {
+  const shared = testConfig(stack.url, {
+    redisUrl: stack.redis.url,
+    logLevel: 'warn',
+    rateLimits: { ingest: { limit: 0 }, apiKey: { limit: 0 } },
+    workers: { lockDurationMs: 5000, stalledIntervalMs: 2000 },
+  });
+  return withOverrides(shared, overrides);
 }

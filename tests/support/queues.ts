@@ -1,4 +1,6 @@
+import { eq } from 'drizzle-orm';
 import type { AppContext } from '../../src/context.ts';
+import { decisions } from '../../src/db/schema/index.ts';
 import { eventually } from './eventually.ts';
 
 /**
@@ -25,4 +27,17 @@ export function queuesDrained(ctx: AppContext, timeoutMs = 15_000): Promise<true
     timeoutMs,
     'every queue to drain',
   );
+}
+
+/**
+ * Waits until a post has its one decision, then answers its moderate job's state: for a job that
+ * a worker left stalled, a live worker's stalled-job check must have run it again to completion.
+ */
+export async function decidedOnce(ctx: AppContext, postId: string, submissionId: string): Promise<string | undefined> {
+  await eventually(
+    async () => (await ctx.database.db.select().from(decisions).where(eq(decisions.postId, postId))).length === 1,
+    20_000,
+    `the decision of post ${postId}`,
+  );
+  return (await ctx.queues.moderate.getJob(submissionId))?.getState();
 }
