@@ -284,16 +284,17 @@ function compileSignal(signal: Signal, literals: LiteralIndex, knowledge: Scorer
  * position of every post that holds any one of its words. The pieces match what the pattern does.
  */
 function splitByHazardEntry(pattern: string, lexicons: LexiconAlternation[]): string[] {
-  const alternatives = topLevelAlternatives(pattern);
-  if (!alternatives.some((a) => lexicons.some((l) => a.replace(/^\\b/, '').startsWith(l.whole)))) return [pattern];
-  return alternatives.flatMap((alternative) => {
+  let split = false;
+  const pieces = topLevelAlternatives(pattern).flatMap((alternative) => {
     const boundary = alternative.startsWith('\\b') ? '\\b' : '';
     const body = alternative.slice(boundary.length);
     const lexicon = lexicons.find((l) => body.startsWith(l.whole));
     if (!lexicon) return [alternative];
+    split = true;
     const rest = body.slice(lexicon.whole.length);
     return lexicon.entries.map((entry) => `${boundary}${entry}${rest}`);
   });
+  return split ? pieces : [pattern];
 }
 
 interface ScoringContext {
