@@ -159,7 +159,7 @@ export function createLocalScorer(policies: Policy[], model: LinearModel | undef
         const prediction = predictions?.get(result.policy);
         const policy = compiled[i]?.policy;
         const rule = rules[i] as RuleOutcome;
-        return prediction && policy ? withModel(rule, policy, prediction, ctx.prepared) : result;
+        return prediction && policy ? withModel(rule, policy, prediction, ctx) : result;
       });
       return { policies: results, language, scorers: model ? ['local-rules', 'local-model'] : ['local-rules'] };
     },
@@ -181,8 +181,9 @@ function withModel(
   { result: rule, support, hint }: RuleOutcome,
   policy: Policy,
   prediction: Prediction,
-  prepared: PreparedText,
+  ctx: ScoringContext,
 ): PolicyResult {
+  const { prepared } = ctx;
   // The model alone may hold a post for a moderator but not remove it: removal needs rule
   // evidence a moderator can read. Its probabilities also run close to 1 on clear cases,
   // which would otherwise put every confident call in the top band.
@@ -195,9 +196,14 @@ function withModel(
   // The model flags and the post speaks the policy's own language (crisis words about the
   // writer): that language, not the model's word weights, is the evidence.
   if (support) return { ...rule, score, flagged, strength: 'strong', evidence: support.evidence, rationale: support.rationale };
-  // Flagged by the model alone: the words that weighed most are the evidence.
+  // Flagged by the model alone: the words that weighed most are the evidence. When each of them
+  // is in a sentence that quotes or reports someone else ("comments like …", "my aunt says …"),
+  // they are not the writer's words, and a flag resting on them alone would silence the report.
+  const drivers = prediction.drivers();
+  if (drivers.length > 0 && drivers.every((f) => someoneElsesWords(sentenceAtNorm(ctx.sentences, f.start))))
+    return { ...rule, score: Math.min(score, BELOW_FLAG * policy.flag_at), flagged: false };
   // Several features can point at one word ("golpe" as a word and in a phrase): merged, as rule hits are.
-  const spans = prediction.drivers().map((f) => snapSpan(prepared.original, toOriginalSpan(prepared.normMap, f.start, f.end)));
+  const spans = drivers.map((f) => snapSpan(prepared.original, toOriginalSpan(prepared.normMap, f.start, f.end)));
   const evidence = evidenceOfSpans(spans, prepared.original);
   const words = evidence
     .map((e) => `"${e.text}"`)
@@ -213,6 +219,13 @@ function withModel(
     rationale: `wording typical of ${policy.title.toLowerCase()} (${words})${closest}`,
     ...(hint ? { claim: hint } : {}),
   };
+}
+
+/** A model score kept as a score but held under the flag when its words are someone else's. */
+const BELOW_FLAG = 0.98;
+
+function someoneElsesWords(sentence: Sentence | undefined): boolean {
+  return sentence !== undefined && (sentence.counterSpeech || sentence.reported);
 }
 
 /**
@@ -408,7 +421,7 @@ function claimHits(claims: ClaimMatcher, ctx: ScoringContext): Hit[] {
   const hits: Hit[] = [];
   for (const sentence of ctx.sentences) {
     if (sentence.question || sentence.debunk) continue;
-    const match = claims.match(sentence.text);
+    const match = claims.match(ownWordsOf(sentence, ctx));
     if (!match) continue;
     const trimmedStart = sentence.start + (sentence.text.length - sentence.text.trimStart().length);
     const trimmedEnd = sentence.start + sentence.text.trimEnd().length;
@@ -423,6 +436,20 @@ function claimHits(claims: ClaimMatcher, ctx: ScoringContext): Hit[] {
     if (hits.length >= MAX_HITS_PER_SIGNAL) break;
   }
   return hits;
+}
+
+/** A passage in double quotation marks on one line. */
+const DOUBLE_QUOTED = /["“„«][^"“”„«»\n]{1,300}["”»]/g;
+
+/**
+ * The sentence without what it quotes someone else as saying ("got told \"…\" by a nurse"), as
+ * `accepts` treats quoted words after a verb of saying for every other signal: a claim-matching
+ * hit spans its whole sentence, so the quotation has to be taken out before matching.
+ */
+function ownWordsOf(sentence: Sentence, ctx: ScoringContext): string {
+  const { text } = sentence;
+  const quotesSomeone = ctx.debunking || sentence.reported || sentence.counterSpeech || ctx.cues.reportingVerb.test(text);
+  return quotesSomeone ? text.replace(DOUBLE_QUOTED, (quoted) => ' '.repeat(quoted.length)) : text;
 }
 
 const flagTest: Record<SentenceFlag, (s: Sentence, ctx: ScoringContext, hit: Hit) => boolean> = {

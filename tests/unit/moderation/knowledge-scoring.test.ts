@@ -49,7 +49,31 @@ describe('hostility needs a human target', () => {
   });
 });
 
+describe('who is attacked', () => {
+  it('a profane name for anyone is an insult; the same word at one’s own back is not', () => {
+    expect(resultOf('That new admin is a complete scumbag.', 'hostility')?.flagged).toBe(true);
+    expect(resultOf("you're an asshole and everyone here knows it", 'hostility')?.flagged).toBe(true);
+    expect(resultOf('My back is being a total asshole today, so no walk.', 'hostility')?.flagged).toBe(false);
+  });
+
+  it('a threat "at my hands" is aimed at the person, not at the writer’s hands', () => {
+    expect(resultOf('That man will die a slow death at my hands.', 'hostility')?.flagged).toBe(true);
+  });
+
+  it('hate said of a group in new words is hostility', () => {
+    expect(resultOf('I absolutely abhor all immigrants.', 'hostility')?.flagged).toBe(true);
+    expect(resultOf('Disabled people are a waste of space.', 'hostility')?.flagged).toBe(true);
+  });
+});
+
 describe('urgent needs crisis language', () => {
+  it('an ending ahead for the writer, said without the word suicide, is urgent when the post reads as a crisis', () => {
+    expect(verdictOf("Six years of failed treatments. Tonight I'm allowed to stop trying.").urgent).toBe(true);
+    expect(verdictOf('Walked to the old bridge again after physio and stood there for ages. It looks high enough.').urgent).toBe(true);
+    // The same words about a treatment that is tried and stopped are sharing.
+    expect(verdictOf("The new pills made me sick, so I'm going to stop trying them and talk to my GP.").urgent).toBe(false);
+  });
+
   it('a post whose only crisis-like words are pronouns and "just" is not urgent', () => {
     const v = verdictOf("I've just been sorting it all out myself, I just feel I've done everything I can for now.");
     expect(v.urgent).toBe(false);
@@ -191,6 +215,11 @@ describe('counter-speech quotes or names hate to condemn it', () => {
     expect(hostility("Honestly I feel no contempt for women at all, I'm just tired of crowds at clinics.")?.flagged).toBe(false);
   });
 
+  it('does not flag hate quoted as an example of itself, or a view said to reveal its holder', () => {
+    expect(hostility('Casual racism like "immigrants are vermin" will get you banned here.')?.flagged).toBe(false);
+    expect(hostility('Writing that disabled people are all bastards says a lot about you.')?.flagged).toBe(false);
+  });
+
   it('still flags the hate said in the writer’s own voice', () => {
     expect(hostility('Death to all immigrants.')?.flagged).toBe(true);
     expect(hostility('Disabled people are vermin.')?.flagged).toBe(true);
@@ -205,6 +234,17 @@ describe('false claims matched by meaning', () => {
     expect(r?.claim?.id).toMatch(/^vaccines-/);
     expect(r?.rationale).toContain(r?.claim?.fact ?? 'no fact');
     expect(r?.rationale).toContain(r?.claim?.source.url ?? 'no url');
+  });
+
+  it('does not match a claim quoted after a verb of saying', () => {
+    expect(
+      resultOf('Got told "autistic people have no empathy" by a stranger at the clinic today.', 'misinformation')?.claim,
+    ).toBeUndefined();
+    expect(resultOf('Autistic people have no empathy at all.', 'misinformation')?.claim).toBeDefined();
+  });
+
+  it('does not match a post that names only the claim’s topic', () => {
+    expect(resultOf('Long covid month 19. Still here, still tired.', 'misinformation')?.flagged).toBe(false);
   });
 
   it('does not match a debunk, a question or the established fact', () => {

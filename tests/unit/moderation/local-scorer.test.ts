@@ -136,4 +136,19 @@ describe('the local scorer (rules and model together)', () => {
     expect(result?.strength).toBe('model');
     expect(decide(policySet.byId, onlyModel.score('Pineapple pineapple pineapple.').policies).action).toBe('review');
   });
+
+  it('holds a model flag under the flag when every word it leans on is quoted or reported as someone else’s', () => {
+    const model = {
+      format: 'hearth-linear-model/1' as const,
+      trained_on: [],
+      policies: { hostility: { weights: { 'w:pineapple': 50 } } },
+    };
+    const onlyModel = createLocalScorer(policySet.policies, model, policySet.knowledge);
+    const hostility = (text: string) => onlyModel.score(text).policies.find((p) => p.policy === 'hostility');
+    const quoted = hostility('Comments like "you pineapple" have no place on a support forum.');
+    expect(quoted?.flagged).toBe(false);
+    expect(quoted?.score).toBeGreaterThan(0.4);
+    expect(hostility('She told me I was a pineapple and I laughed.')?.flagged).toBe(false);
+    expect(hostility('You pineapple, leave this forum.')?.flagged).toBe(true);
+  });
 });
