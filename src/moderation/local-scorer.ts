@@ -140,26 +140,40 @@ export function createLocalScorer(policies: Policy[], model: LinearModel | undef
     const { ctx, speech, prepared, rules } = applyRules(text, format);
     const language = detectLanguage(prepared.norm);
     // Only the model (and training it) needs features: a rules-only scorer skips the work.
-    const features = () =>
+    const featuresOf = (norm: string, sentences: Sentence[]) =>
       extractFeatures({
-        norm: prepared.norm,
-        sentences: speech.sentences,
+        norm,
+        sentences,
         firedSignals: rules.flatMap((r) => r.fired.map((id) => `${r.result.policy}/${id}`)),
         detectors: [...ctx.detectorCache.entries()].filter(([, hits]) => hits.length > 0).map(([name]) => name),
         language,
         stopWords: knowledge.stopWords,
       });
-    return { ctx, rules, language, features };
+    const features = () => featuresOf(prepared.norm, speech.sentences);
+    /**
+     * The model's probability for `policy` on the post without the sentences its flag may not
+     * rest on (blanked, so offsets hold), or undefined when the post has none.
+     */
+    const withoutSentencesItMayNotRestOn = (policy: Policy): number | undefined => {
+      if (!compiledModel) return undefined;
+      const excluded = speech.sentences.filter((s) => modelMayNotRestOn(policy, s));
+      if (excluded.length === 0) return undefined;
+      let norm = prepared.norm;
+      for (const s of excluded) norm = norm.slice(0, s.start) + ' '.repeat(s.end - s.start) + norm.slice(s.end);
+      const kept = speech.sentences.filter((s) => !excluded.includes(s));
+      return predictAll(compiledModel, featuresOf(norm, kept)).get(policy.id)?.probability;
+    };
+    return { ctx, rules, language, features, withoutSentencesItMayNotRestOn };
   };
   return {
     score(text, format = 'text') {
-      const { ctx, rules, language, features } = analyse(text, format);
+      const { ctx, rules, language, features, withoutSentencesItMayNotRestOn } = analyse(text, format);
       const predictions = compiledModel ? predictAll(compiledModel, features()) : undefined;
       const results = rules.map(({ result }, i) => {
         const prediction = predictions?.get(result.policy);
         const policy = compiled[i]?.policy;
         const rule = rules[i] as RuleOutcome;
-        return prediction && policy ? withModel(rule, policy, prediction, ctx) : result;
+        return prediction && policy ? withModel(rule, policy, prediction, ctx, () => withoutSentencesItMayNotRestOn(policy)) : result;
       });
       return { policies: results, language, scorers: model ? ['local-rules', 'local-model'] : ['local-rules'] };
     },
@@ -182,6 +196,7 @@ function withModel(
   policy: Policy,
   prediction: Prediction,
   ctx: ScoringContext,
+  ownWordsProbability: () => number | undefined,
 ): PolicyResult {
   const { prepared } = ctx;
   // The model alone may hold a post for a moderator but not remove it: removal needs rule
@@ -196,12 +211,14 @@ function withModel(
   // The model flags and the post speaks the policy's own language (crisis words about the
   // writer): that language, not the model's word weights, is the evidence.
   if (support) return { ...rule, score, flagged, strength: 'strong', evidence: support.evidence, rationale: support.rationale };
-  // Flagged by the model alone: the words that weighed most are the evidence. When each of them
-  // is in a sentence that quotes or reports someone else ("comments like …", "my aunt says …"),
-  // they are not the writer's words, and a flag resting on them alone would silence the report.
-  const drivers = prediction.drivers();
-  if (drivers.length > 0 && drivers.every((f) => someoneElsesWords(sentenceAtNorm(ctx.sentences, f.start))))
+  // Flagged by the model alone. Without the sentences the policy says cannot carry such a flag
+  // (someone else's words, "comments like …"; for claims, a question), the model must still flag
+  // the post: otherwise the flag would rest on what the member did not say or assert.
+  const ownWords = ownWordsProbability();
+  if (ownWords !== undefined && ownWords < policy.flag_at)
     return { ...rule, score: Math.min(score, BELOW_FLAG * policy.flag_at), flagged: false };
+  // The words that weighed most are the evidence.
+  const drivers = prediction.drivers();
   // Several features can point at one word ("golpe" as a word and in a phrase): merged, as rule hits are.
   const spans = drivers.map((f) => snapSpan(prepared.original, toOriginalSpan(prepared.normMap, f.start, f.end)));
   const evidence = evidenceOfSpans(spans, prepared.original);
@@ -221,11 +238,22 @@ function withModel(
   };
 }
 
-/** A model score kept as a score but held under the flag when its words are someone else's. */
+/** A model score kept as a score but held under the flag when its words cannot carry it. */
 const BELOW_FLAG = 0.98;
 
-function someoneElsesWords(sentence: Sentence | undefined): boolean {
-  return sentence !== undefined && (sentence.counterSpeech || sentence.reported);
+const modelFlagTest: Record<Policy['model_unless'][number], (s: Sentence) => boolean> = {
+  question: (s) => s.question,
+  debunk: (s) => s.debunk,
+  hedged: (s) => s.hedged,
+  reported: (s) => s.reported,
+  counter_speech: (s) => s.counterSpeech,
+  recalled: (s) => s.recalled,
+  self_report: (s) => s.selfReport,
+};
+
+/** The sentence is of a kind the policy's model flag may not rest on (`model_unless`). */
+function modelMayNotRestOn(policy: Policy, sentence: Sentence | undefined): boolean {
+  return sentence !== undefined && policy.model_unless.some((flag) => modelFlagTest[flag](sentence));
 }
 
 /**

@@ -33,6 +33,9 @@ export const sentenceFlags = [
   'negated',
 ] as const;
 
+/** Sentence kinds known without a match, which a flag from the model alone can be tested against. */
+export const modelSentenceFlags = ['question', 'debunk', 'hedged', 'reported', 'counter_speech', 'recalled', 'self_report'] as const;
+
 export const signalSchema = z
   .object({
     id: z.string().regex(/^[a-z0-9_-]+$/, 'use lower-case letters, digits, - and _'),
@@ -99,6 +102,13 @@ export const policySchema = z
     rules_stand_at: z.number().gt(0).max(1).default(0.65),
     /** The model's probability at which it flags the policy on its own (set at training time). */
     model_flag_at: z.number().gt(0).lt(1).default(0.5),
+    /**
+     * Sentences a flag from the model alone may not rest on: when every word the model leaned on
+     * is in such a sentence, its score stays under `flag_at`. By default someone else's words
+     * (reported, or quoted to condemn them); a policy about claims or advice adds the sentences
+     * that assert or advise nothing (questions, debunks, a member's own story).
+     */
+    model_unless: z.array(z.enum(modelSentenceFlags)).default(['reported', 'counter_speech']),
     signals: z.array(signalSchema).min(1),
     examples: z
       .object({

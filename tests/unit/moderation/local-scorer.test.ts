@@ -151,4 +151,19 @@ describe('the local scorer (rules and model together)', () => {
     expect(hostility('She told me I was a pineapple and I laughed.')?.flagged).toBe(false);
     expect(hostility('You pineapple, leave this forum.')?.flagged).toBe(true);
   });
+
+  it('holds a model flag resting only on the sentences its policy names (model_unless): a question claims nothing', () => {
+    const model = {
+      format: 'hearth-linear-model/1' as const,
+      trained_on: [],
+      policies: { misinformation: { weights: { 'w:pineapple': 50 } }, hostility: { weights: { 'w:pineapple': 50 } } },
+    };
+    const onlyModel = createLocalScorer(policySet.policies, model, policySet.knowledge);
+    const result = (text: string, policy: string) => onlyModel.score(text).policies.find((p) => p.policy === policy);
+    expect(policySet.byId.get('misinformation')?.model_unless).toContain('question');
+    expect(result('Does pineapple juice help gout at all?', 'misinformation')?.flagged).toBe(false);
+    expect(result('Pineapple juice clears gout for good.', 'misinformation')?.flagged).toBe(true);
+    // Hostility's model_unless has no questions: a hostile question is still hostile.
+    expect(result('Why are you such a pineapple?', 'hostility')?.flagged).toBe(true);
+  });
 });
