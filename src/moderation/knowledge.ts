@@ -21,6 +21,7 @@ export interface SpeechCues {
   hedge: RegExp;
   harmReduction: RegExp;
   pastTime: RegExp;
+  pastTense: RegExp;
   nowOrNext: RegExp;
   reportingVerb: RegExp;
   nonPersonTarget: RegExp;
@@ -72,6 +73,7 @@ export function compileSpeechCues(sources: SpeechCueSources): SpeechCues {
     hedge: re(sources.hedge),
     harmReduction: re(sources.harm_reduction),
     pastTime: re(sources.past_time),
+    pastTense: re(sources.past_tense),
     nowOrNext: re(sources.now_or_next),
     reportingVerb: re(sources.reporting_verb),
     nonPersonTarget: re(sources.non_person_target),

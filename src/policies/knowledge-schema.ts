@@ -35,6 +35,7 @@ export const speechCuesSchema = z
     hedge: regexSource,
     harm_reduction: regexSource,
     past_time: regexSource,
+    past_tense: regexSource,
     now_or_next: regexSource,
     reporting_verb: regexSource,
     non_person_target: regexSource,

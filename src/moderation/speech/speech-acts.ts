@@ -17,6 +17,14 @@ export interface PostSpeech {
 
 export function analyseSpeech(norm: string, cues: SpeechCues): PostSpeech {
   const sentences = splitSentences(norm).map(({ start, end }) => classify(norm.slice(start, end), cues, start, end));
+  // A story set in the past goes on in the past tense: its next sentences, in the same paragraph,
+  // are recalled too until one speaks of now or next.
+  for (let i = 1; i < sentences.length; i++) {
+    const s = sentences[i] as Sentence;
+    const before = sentences[i - 1] as Sentence;
+    const sameParagraph = !norm.slice(before.end, s.start).includes('\n\n');
+    if (!s.recalled && before.recalled && sameParagraph && cues.pastTense.test(s.text) && !cues.nowOrNext.test(s.text)) s.recalled = true;
+  }
   return { sentences, debunking: sentences.some((s) => s.debunk) };
 }
 

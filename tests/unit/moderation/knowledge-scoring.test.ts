@@ -67,6 +67,19 @@ describe('who is attacked', () => {
 });
 
 describe('urgent needs crisis language', () => {
+  it('a recovery story told in the past is not urgent; the same means put by now are', () => {
+    const story =
+      "Six years ago this month I had it all planned. I'd been saving up my tablets for weeks and going to appointments like nothing was wrong. My sister found me in time, and I'm doing well.";
+    expect(verdictOf(story).urgent).toBe(false);
+    expect(verdictOf("I've been saving up my tablets for weeks. Nobody knows.").urgent).toBe(true);
+    expect(verdictOf('I used to self-harm as a teenager. Nine years free now, and proud of it.').urgent).toBe(false);
+    expect(verdictOf('The old self-harm scars are still there on my arms, faded to white.').urgent).toBe(false);
+  });
+
+  it('"I want to die of embarrassment" is an idiom, not a crisis', () => {
+    expect(verdictOf('Fell asleep at the dentist and snored. I want to die of embarrassment.').urgent).toBe(false);
+  });
+
   it('an ending ahead for the writer, said without the word suicide, is urgent when the post reads as a crisis', () => {
     expect(verdictOf("Six years of failed treatments. Tonight I'm allowed to stop trying.").urgent).toBe(true);
     expect(verdictOf('Walked to the old bridge again after physio and stood there for ages. It looks high enough.').urgent).toBe(true);
