@@ -18,6 +18,10 @@ export interface SpeechCues {
   counterSpeech: RegExp;
   /** Ends with a denial or prohibition still open in its clause: tested on the words before a hit. */
   negationBefore: RegExp;
+  /** Global: every subject word naming the writer, and every one naming another person. */
+  writerSubject: RegExp;
+  otherSubject: RegExp;
+  toldTo: RegExp;
   hedge: RegExp;
   harmReduction: RegExp;
   pastTime: RegExp;
@@ -70,6 +74,9 @@ export function compileSpeechCues(sources: SpeechCueSources): SpeechCues {
     reported: re(sources.reported),
     counterSpeech: re(sources.counter_speech),
     negationBefore: re(sources.negation_before),
+    writerSubject: new RegExp(sources.writer_subject, 'g'),
+    otherSubject: new RegExp(sources.other_subject, 'g'),
+    toldTo: re(sources.told_to),
     hedge: re(sources.hedge),
     harmReduction: re(sources.harm_reduction),
     pastTime: re(sources.past_time),

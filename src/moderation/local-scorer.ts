@@ -489,6 +489,7 @@ const flagTest: Record<SentenceFlag, (s: Sentence, ctx: ScoringContext, hit: Hit
   reported: (s) => s.reported,
   counter_speech: (s) => s.counterSpeech,
   negated: (s, ctx, hit) => negatedInClause(s, ctx, hit),
+  another_persons: (s, ctx, hit) => anotherPersonsWords(s, ctx, hit),
   harm_reduction: (s) => s.harmReduction,
   recalled: (s) => s.recalled,
   debunking_post: (_s, ctx) => ctx.debunking,
@@ -516,6 +517,25 @@ function aimedAtThing(s: Sentence, ctx: ScoringContext): boolean {
 function negatedInClause(s: Sentence, ctx: ScoringContext, hit: Hit): boolean {
   if (hit.normStart === undefined || hit.normStart < s.start) return false;
   return ctx.cues.negationBefore.test(ctx.prepared.norm.slice(s.start, hit.normStart));
+}
+
+/**
+ * The words of a hit are another person's: in its sentence, the last word before it that names a
+ * subject names someone else, or someone tells the writer to do it. The writer named last ("I told
+ * her I've been thinking about suicide") keeps them the writer's.
+ */
+function anotherPersonsWords(s: Sentence, ctx: ScoringContext, hit: Hit): boolean {
+  if (hit.normStart === undefined || hit.normStart < s.start) return false;
+  const before = ctx.prepared.norm.slice(s.start, hit.normStart);
+  if (ctx.cues.toldTo.test(before)) return true;
+  const lastOther = lastIndexOf(ctx.cues.otherSubject, before);
+  return lastOther >= 0 && lastOther > lastIndexOf(ctx.cues.writerSubject, before);
+}
+
+function lastIndexOf(pattern: RegExp, text: string): number {
+  let last = -1;
+  for (const m of text.matchAll(pattern)) last = m.index;
+  return last;
 }
 
 function accepts(signal: Signal, hit: Hit, ctx: ScoringContext): boolean {

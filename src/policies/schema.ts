@@ -31,6 +31,9 @@ export const sentenceFlags = [
   'counter_speech',
   // The clause before the match denies or forbids it ("never …", "and don't …"): a warning.
   'negated',
+  // The words are another person's: the nearest subject before them is someone else ("he's been
+  // thinking about suicide"), or someone tells the writer to ("telling me to kill myself").
+  'another_persons',
 ] as const;
 
 /** Sentence kinds known without a match, which a flag from the model alone can be tested against. */

@@ -76,6 +76,12 @@ describe('urgent needs crisis language', () => {
     expect(verdictOf('The old self-harm scars are still there on my arms, faded to white.').urgent).toBe(false);
   });
 
+  it('crisis words that are another person’s are not the writer’s crisis; the writer telling someone is', () => {
+    expect(verdictOf("My partner told me he's been thinking about suicide since the surgery. How do I help him?").urgent).toBe(false);
+    expect(verdictOf('Got a DM from a stranger telling me to kill myself. Blocked and reported.').urgent).toBe(false);
+    expect(verdictOf("I told my GP I've been thinking about suicide again.").urgent).toBe(true);
+  });
+
   it('"I want to die of embarrassment" is an idiom, not a crisis', () => {
     expect(verdictOf('Fell asleep at the dentist and snored. I want to die of embarrassment.').urgent).toBe(false);
   });
@@ -254,6 +260,10 @@ describe('false claims matched by meaning', () => {
       resultOf('Got told "autistic people have no empathy" by a stranger at the clinic today.', 'misinformation')?.claim,
     ).toBeUndefined();
     expect(resultOf('Autistic people have no empathy at all.', 'misinformation')?.claim).toBeDefined();
+  });
+
+  it('does not match a claim a post reports going round ("a post going round saying …")', () => {
+    expect(resultOf("There's a post going round saying pregnancy cures endo. It doesn't.", 'misinformation')?.claim).toBeUndefined();
   });
 
   it('does not match a post that names only the claim’s topic', () => {
