@@ -87,8 +87,11 @@ describe('urgent needs crisis language', () => {
   });
 
   it('an ending ahead for the writer, said without the word suicide, is urgent when the post reads as a crisis', () => {
-    expect(verdictOf("Six years of failed treatments. Tonight I'm allowed to stop trying.").urgent).toBe(true);
-    expect(verdictOf('Walked to the old bridge again after physio and stood there for ages. It looks high enough.').urgent).toBe(true);
+    // Urgent only because the model sees a crisis and this language is there to read: it is the evidence.
+    const v = verdictOf("Six years of failed treatments. Tonight I'm allowed to stop trying.");
+    expect(v.urgent).toBe(true);
+    const evidence = v.policies.find((p) => p.policy === 'self_harm')?.evidence.map((e) => e.text.toLowerCase()) ?? [];
+    expect(evidence.some((e) => e.includes('allowed to stop trying'))).toBe(true);
     // The same words about a treatment that is tried and stopped are sharing.
     expect(verdictOf("The new pills made me sick, so I'm going to stop trying them and talk to my GP.").urgent).toBe(false);
   });
