@@ -1,6 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { appendAuditEvent } from '../audit/audit-log.ts';
 import type { Db } from '../db/client.ts';
+import { CompiledStatement, preparedPerDb } from '../db/prepared.ts';
 import { auditEvents, deliveries, deliveryAttempts, forums } from '../db/schema/index.ts';
 import { integrationsSchema } from '../engines/engine.ts';
 import { postJson } from '../webhooks/post-json.ts';
@@ -33,11 +34,7 @@ export interface AttemptResult {
  * `webhook-id`, so a forum can drop duplicates. A 410 Gone disables the forum's callback.
  */
 export async function attemptDelivery(db: Db, deliveryId: string, opts: AttemptOptions): Promise<AttemptResult> {
-  const [row] = await db
-    .select({ delivery: deliveries, forum: forums })
-    .from(deliveries)
-    .innerJoin(forums, eq(forums.id, deliveries.forumId))
-    .where(eq(deliveries.id, deliveryId));
+  const [row] = await deliveryWithForum(db).execute({ deliveryId });
   if (row?.delivery.status !== 'pending') return { outcome: 'skipped' };
   const { delivery, forum } = row;
 
@@ -77,19 +74,20 @@ export async function attemptDelivery(db: Db, deliveryId: string, opts: AttemptO
     // The common case in one statement (atomic as a transaction, one round trip instead of
     // five): the attempt, the delivery's new state and, when it is final, its audit event.
     const auditPayload = { webhook_id: delivery.webhookId, decision_id: delivery.decisionId, attempt, status_code: statusCode ?? null };
-    await db.execute(sql`with attempt as (
-        insert into ${deliveryAttempts} (delivery_id, attempt, status_code, latency_ms, error, started_at)
-        values (${deliveryId}, ${attempt}, ${statusCode ?? null}, ${latencyMs}, ${error ?? null}, ${startedAt.toISOString()}::timestamptz)
-      ), updated as (
-        update ${deliveries} set attempts = attempts + 1, last_status_code = ${statusCode ?? null}, last_error = ${error ?? null},
-          last_attempt_at = ${startedAt.toISOString()}::timestamptz,
-          status = ${finished ? (ok ? 'succeeded' : 'failed') : 'pending'},
-          completed_at = ${finished ? sql`now()` : sql`null`}
-        where id = ${deliveryId} and status = 'pending'
-      )
-      insert into ${auditEvents} (forum_id, type, actor, subject_id, payload, created_at)
-      select ${forum.id}, ${ok ? 'delivered' : 'delivery_failed'}, 'system', ${deliveryId}, ${JSON.stringify(auditPayload)}::jsonb, now()
-      where ${audited}`);
+    await attemptStatement.run(db, {
+      deliveryId,
+      attempt,
+      statusCode: statusCode ?? null,
+      latencyMs,
+      error: error ?? null,
+      startedAt: startedAt.toISOString(),
+      status: finished ? (ok ? 'succeeded' : 'failed') : 'pending',
+      finished,
+      audited,
+      forumId: forum.id,
+      auditType: ok ? 'delivered' : 'delivery_failed',
+      auditPayload: JSON.stringify(auditPayload),
+    });
     return { outcome, attempt, statusCode, error, forumId: forum.id };
   }
 
@@ -137,6 +135,35 @@ export async function attemptDelivery(db: Db, deliveryId: string, opts: AttemptO
   });
   return { outcome, attempt, statusCode, error, forumId: forum.id };
 }
+
+const deliveryWithForum = preparedPerDb((db: Db) =>
+  db
+    .select({ delivery: deliveries, forum: forums })
+    .from(deliveries)
+    .innerJoin(forums, eq(forums.id, deliveries.forumId))
+    .where(eq(deliveries.id, sql.placeholder('deliveryId')))
+    .prepare('delivery-with-forum'),
+);
+
+/** An attempt that did not end in 410 Gone: compiled once, run prepared (see CompiledStatement). */
+const attemptStatement = new CompiledStatement(
+  'record-attempt',
+  sql`with attempt as (
+      insert into ${deliveryAttempts} (delivery_id, attempt, status_code, latency_ms, error, started_at)
+      values (${sql.placeholder('deliveryId')}::uuid, ${sql.placeholder('attempt')}::int, ${sql.placeholder('statusCode')}::int,
+        ${sql.placeholder('latencyMs')}::int, ${sql.placeholder('error')}::text, ${sql.placeholder('startedAt')}::timestamptz)
+    ), updated as (
+      update ${deliveries} set attempts = attempts + 1, last_status_code = ${sql.placeholder('statusCode')}::int,
+        last_error = ${sql.placeholder('error')}::text, last_attempt_at = ${sql.placeholder('startedAt')}::timestamptz,
+        status = ${sql.placeholder('status')}::text,
+        completed_at = case when ${sql.placeholder('finished')}::boolean then now() end
+      where id = ${sql.placeholder('deliveryId')}::uuid and status = 'pending'
+    )
+    insert into ${auditEvents} (forum_id, type, actor, subject_id, payload, created_at)
+    select ${sql.placeholder('forumId')}::text, ${sql.placeholder('auditType')}::text, 'system', ${sql.placeholder('deliveryId')}::text,
+      ${sql.placeholder('auditPayload')}::jsonb, now()
+    where ${sql.placeholder('audited')}::boolean`,
+);
 
 type Target = { url: string; body: string; headers: Record<string, string>; isCallback: boolean } | { cancel: string };
 
