@@ -37,17 +37,18 @@ export class CompiledStatement<Row extends Record<string, unknown>> {
 }
 
 /**
- * A builder query prepared once per database handle (`.prepare(name)` on drizzle's builder,
- * values as `sql.placeholder`), for hot-path reads that want drizzle's row mapping.
+ * Builds something once per database handle and hands out the same one after: a builder query
+ * prepared with `.prepare(name)` (values as `sql.placeholder`), for hot-path reads that want
+ * drizzle's row mapping, or a batcher of statements on that handle.
  */
-export function preparedPerDb<Prepared>(build: (db: Db) => Prepared): (db: Db) => Prepared {
-  const byDb = new WeakMap<Db, Prepared>();
+export function oncePerDb<T>(build: (db: Db) => T): (db: Db) => T {
+  const byDb = new WeakMap<Db, T>();
   return (db) => {
-    let prepared = byDb.get(db);
-    if (!prepared) {
-      prepared = build(db);
-      byDb.set(db, prepared);
+    let built = byDb.get(db);
+    if (built === undefined) {
+      built = build(db);
+      byDb.set(db, built);
     }
-    return prepared;
+    return built;
   };
 }

@@ -1,11 +1,11 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { appendAuditEvent } from '../audit/audit-log.ts';
 import type { Db } from '../db/client.ts';
-import { CompiledStatement, preparedPerDb } from '../db/prepared.ts';
-import { auditEvents, deliveries, deliveryAttempts, forums } from '../db/schema/index.ts';
+import { deliveries, deliveryAttempts, forums } from '../db/schema/index.ts';
 import { integrationsSchema } from '../engines/engine.ts';
 import { postJson } from '../webhooks/post-json.ts';
 import { signedHeaders } from '../webhooks/standard-webhooks.ts';
+import { readDelivery, recordAttempt } from './delivery-batches.ts';
 
 export type AttemptOutcome = 'succeeded' | 'retry' | 'failed' | 'gone' | 'cancelled' | 'skipped';
 
@@ -34,7 +34,7 @@ export interface AttemptResult {
  * `webhook-id`, so a forum can drop duplicates. A 410 Gone disables the forum's callback.
  */
 export async function attemptDelivery(db: Db, deliveryId: string, opts: AttemptOptions): Promise<AttemptResult> {
-  const [row] = await deliveryWithForum(db).execute({ deliveryId });
+  const row = await readDelivery(db, deliveryId);
   if (row?.delivery.status !== 'pending') return { outcome: 'skipped' };
   const { delivery, forum } = row;
 
@@ -71,22 +71,18 @@ export async function attemptDelivery(db: Db, deliveryId: string, opts: AttemptO
   const finished = outcome !== 'retry';
   const audited = ok || outcome === 'failed';
   if (!gone) {
-    // The common case in one statement (atomic as a transaction, one round trip instead of
-    // five): the attempt, the delivery's new state and, when it is final, its audit event.
+    // The common case in one statement, shared with the attempts of other jobs that reach this
+    // point in the same turn (see delivery-batches.ts).
     const auditPayload = { webhook_id: delivery.webhookId, decision_id: delivery.decisionId, attempt, status_code: statusCode ?? null };
-    await attemptStatement.run(db, {
+    await recordAttempt(db, {
       deliveryId,
       attempt,
       statusCode: statusCode ?? null,
       latencyMs,
       error: error ?? null,
-      startedAt: startedAt.toISOString(),
+      startedAt,
       status: finished ? (ok ? 'succeeded' : 'failed') : 'pending',
-      finished,
-      audited,
-      forumId: forum.id,
-      auditType: ok ? 'delivered' : 'delivery_failed',
-      auditPayload: JSON.stringify(auditPayload),
+      audit: audited ? { forumId: forum.id, type: ok ? 'delivered' : 'delivery_failed', payload: auditPayload } : null,
     });
     return { outcome, attempt, statusCode, error, forumId: forum.id };
   }
@@ -135,35 +131,6 @@ export async function attemptDelivery(db: Db, deliveryId: string, opts: AttemptO
   });
   return { outcome, attempt, statusCode, error, forumId: forum.id };
 }
-
-const deliveryWithForum = preparedPerDb((db: Db) =>
-  db
-    .select({ delivery: deliveries, forum: forums })
-    .from(deliveries)
-    .innerJoin(forums, eq(forums.id, deliveries.forumId))
-    .where(eq(deliveries.id, sql.placeholder('deliveryId')))
-    .prepare('delivery-with-forum'),
-);
-
-/** An attempt that did not end in 410 Gone: compiled once, run prepared (see CompiledStatement). */
-const attemptStatement = new CompiledStatement(
-  'record-attempt',
-  sql`with attempt as (
-      insert into ${deliveryAttempts} (delivery_id, attempt, status_code, latency_ms, error, started_at)
-      values (${sql.placeholder('deliveryId')}::uuid, ${sql.placeholder('attempt')}::int, ${sql.placeholder('statusCode')}::int,
-        ${sql.placeholder('latencyMs')}::int, ${sql.placeholder('error')}::text, ${sql.placeholder('startedAt')}::timestamptz)
-    ), updated as (
-      update ${deliveries} set attempts = attempts + 1, last_status_code = ${sql.placeholder('statusCode')}::int,
-        last_error = ${sql.placeholder('error')}::text, last_attempt_at = ${sql.placeholder('startedAt')}::timestamptz,
-        status = ${sql.placeholder('status')}::text,
-        completed_at = case when ${sql.placeholder('finished')}::boolean then now() end
-      where id = ${sql.placeholder('deliveryId')}::uuid and status = 'pending'
-    )
-    insert into ${auditEvents} (forum_id, type, actor, subject_id, payload, created_at)
-    select ${sql.placeholder('forumId')}::text, ${sql.placeholder('auditType')}::text, 'system', ${sql.placeholder('deliveryId')}::text,
-      ${sql.placeholder('auditPayload')}::jsonb, now()
-    where ${sql.placeholder('audited')}::boolean`,
-);
 
 type Target = { url: string; body: string; headers: Record<string, string>; isCallback: boolean } | { cancel: string };
 
