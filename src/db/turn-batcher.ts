@@ -45,20 +45,3 @@ export class TurnBatcher<In, Out> {
     );
   }
 }
-
-/**
- * Splits a batch into rounds in which no two items share a key, keeping their order: items a
- * single statement cannot hold together (it would touch one row twice) go in turn.
- */
-export function roundsOfDistinct<T>(items: T[], keyOf: (item: T) => string): T[][] {
-  const rounds: Array<{ items: T[]; keys: Set<string> }> = [];
-  for (const item of items) {
-    const key = keyOf(item);
-    const round = rounds.find((r) => !r.keys.has(key));
-    if (round) {
-      round.items.push(item);
-      round.keys.add(key);
-    } else rounds.push({ items: [item], keys: new Set([key]) });
-  }
-  return rounds.map((r) => r.items);
-}

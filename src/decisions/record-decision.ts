@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, type SQL, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db/client.ts';
 import { describeDatabaseError } from '../db/database-error.ts';
-import { oncePerDb } from '../db/prepared.ts';
-import { type Decision, decisions, deliveries, forums, revisions } from '../db/schema/index.ts';
-import { roundsOfDistinct, TurnBatcher } from '../db/turn-batcher.ts';
+import { CompiledStatement } from '../db/prepared.ts';
+import { auditEvents, type Decision, decisions, deliveries, forums, posts, revisions } from '../db/schema/index.ts';
 import { newDeliveryIds } from '../deliveries/insert-delivery.ts';
 import { discourseActionFor } from '../engines/discourse-actions.ts';
 import { integrationsSchema } from '../engines/engine.ts';
@@ -13,12 +12,6 @@ import type { EscalationRecord } from '../members/escalation.ts';
 import { escalationAudit, remedyAudit } from '../members/escalation-view.ts';
 import type { DecisionRemedy } from '../members/remedy.ts';
 import type { Verdict } from '../moderation/types.ts';
-import {
-  type DecisionStatementRow,
-  type DecisionStatementValues,
-  MAX_DECISIONS_PER_STATEMENT,
-  runDecisionStatement,
-} from './decision-statement.ts';
 import { verdictData } from './verdict-payload.ts';
 
 export interface DecisionInput {
@@ -56,7 +49,7 @@ export interface RecordedDecision {
  * refused it), is the post locked and looked at, as before.
  */
 export async function recordDecision(db: Db, input: DecisionInput): Promise<RecordedDecision> {
-  const written = await writeDecision(db, input, { newRevision: true, batchOn: db }).catch(unlessUniqueViolation);
+  const written = await writeDecision(db, input, { newRevision: true }).catch(unlessUniqueViolation);
   if (written) return written;
   // A first attempt of another revision does not take the lock; should one win a race with
   // this transaction, this one runs again and sees the winner.
@@ -102,8 +95,7 @@ function recordUnderPostLock(db: Db, input: DecisionInput): Promise<RecordedDeci
   });
 }
 
-/** `batchOn`: the pool this write may share a statement on (never inside a transaction). */
-type RevisionSource = { newRevision: true; batchOn?: Db } | { storedRevision: { id: string; revision: number }; batchOn?: undefined };
+type RevisionSource = { newRevision: true } | { storedRevision: { id: string; revision: number } };
 
 /**
  * The decision and everything that goes with it, in one statement (a round trip and a write
@@ -219,53 +211,17 @@ async function writeDecision(db: DbOrTx, input: DecisionInput, source: RevisionS
     engineWebhookId: engine?.webhookId ?? null,
     enginePayload: engineAction ? json({ type: 'discourse.action', data: { post_id: post.id, ...engineAction } }) : null,
   };
-  const shape = { newRevision: !('storedRevision' in source), engineAction: engineAction !== undefined && engine !== undefined };
-  const written =
-    db === source.batchOn && shape.newRevision && !shape.engineAction
-      ? await settledOrThrow(firstWrites(source.batchOn).add(values))
-      : (await runDecisionStatement(db, shape, [values]))[0];
+  const statement = decisionStatement({
+    newRevision: !('storedRevision' in source),
+    engineAction: engineAction !== undefined && engine !== undefined,
+  });
+  const [written] = await statement.run(db, values);
   if (!written?.decision_id || written.revision === null) return undefined;
   return {
     decision: { ...decision, revision: written.revision },
     created: true,
     pendingDeliveryIds: [written.callback_id, engine?.id ?? null].filter((id): id is string => id !== null),
   };
-}
-
-/**
- * The first write of a new revision, the common case, shares a statement with the others that
- * concurrent jobs make in the same turn of the event loop (a round trip, a socket write and a
- * commit for several decisions). Two revisions of one post never share one: each numbers its
- * revision from the same snapshot. Should a shared statement fail, each decision is written
- * alone, so an error (a unique key refusing a racing revision, a value PostgreSQL refuses)
- * reaches only the decision it belongs to.
- */
-const firstWrites = oncePerDb(
-  (db: Db) =>
-    new TurnBatcher<DecisionStatementValues, PromiseSettledResult<DecisionStatementRow | undefined>>(async (batch) => {
-      const results: PromiseSettledResult<DecisionStatementRow | undefined>[] = [];
-      for (const round of roundsOfDistinct(batch, (values) => `${values.forumId}\u0000${values.postId}`)) {
-        const alone = (values: DecisionStatementValues) => runDecisionStatement(db, plainNewRevision, [values]).then((rows) => rows[0]);
-        const rows =
-          round.length > 1
-            ? await runDecisionStatement(db, plainNewRevision, round).then(
-                (written) => written.map((row) => ({ status: 'fulfilled', value: row }) as const),
-                () => Promise.allSettled(round.map(alone)),
-              )
-            : await Promise.allSettled(round.map(alone));
-        for (const [i, values] of round.entries())
-          results[batch.indexOf(values)] = rows[i] as PromiseSettledResult<DecisionStatementRow | undefined>;
-      }
-      return results;
-    }, MAX_DECISIONS_PER_STATEMENT),
-);
-const plainNewRevision = { newRevision: true, engineAction: false };
-
-function settledOrThrow<T>(settled: Promise<PromiseSettledResult<T>>): Promise<T> {
-  return settled.then((result) => {
-    if (result.status === 'rejected') throw result.reason;
-    return result.value;
-  });
 }
 
 async function existingDecision(tx: DbOrTx, revisionId: string, policySetVersion: string): Promise<RecordedDecision> {
@@ -285,4 +241,88 @@ async function discourseActionOf(tx: DbOrTx, decision: Decision, job: ModerateJo
   const [forum] = await tx.select({ integrations: forums.integrations }).from(forums).where(eq(forums.id, job.forumId));
   const integrations = integrationsSchema.safeParse(forum?.integrations ?? {});
   return integrations.success ? discourseActionFor(decision, job.post, integrations.data) : undefined;
+}
+
+type DecisionStatementValues = Record<string, string | number | boolean | null>;
+type DecisionStatementRow = { decision_id: string | null; revision: number | null; callback_id: string | null };
+
+/**
+ * The decision's statement, compiled once per shape: a new revision or a stored one, with or
+ * without a Discourse action. Every value is a placeholder (see CompiledStatement).
+ */
+function decisionStatement(shape: { newRevision: boolean; engineAction: boolean }): CompiledStatement<DecisionStatementRow> {
+  const key = `${shape.newRevision ? 'new' : 'stored'}-${shape.engineAction ? 'engine' : 'plain'}`;
+  let compiled = decisionStatements.get(key);
+  if (!compiled) {
+    compiled = new CompiledStatement(`record-decision-${key}`, buildDecisionStatement(shape));
+    decisionStatements.set(key, compiled);
+  }
+  return compiled;
+}
+const decisionStatements = new Map<string, CompiledStatement<DecisionStatementRow>>();
+
+function buildDecisionStatement(shape: { newRevision: boolean; engineAction: boolean }): SQL {
+  const v = (name: string) => sql.placeholder(name);
+  const jsonb = (name: string) => sql`${v(name)}::jsonb`;
+  const at = sql`${v('at')}::timestamptz`;
+  // `revision` is the one row (id, revision) everything hangs on, or no row: then nothing is written.
+  const revision = !shape.newRevision
+    ? sql`revision as (select ${v('revisionId')}::uuid as id, ${v('storedRevision')}::int as revision)`
+    : sql`revision as (
+        insert into ${revisions} (id, forum_id, post_id, revision, content_hash, submission_id, author_id, author_name,
+          thread_id, reply_to, title, body, format, metadata, posted_at, received_at)
+        select ${v('revisionId')}::uuid, ${v('forumId')}::text, ${v('postId')}::text, coalesce(max(stored.revision), 0) + 1,
+          ${v('contentHash')}::text, ${v('submissionId')}::text, ${v('authorId')}::text, ${v('authorName')}::text,
+          ${v('threadId')}::text, ${v('replyTo')}::text, ${v('title')}::text, ${v('body')}::text,
+          ${v('format')}::text, ${jsonb('metadata')}, ${v('postedAt')}::timestamptz, ${v('receivedAt')}::timestamptz
+        from ${revisions} as stored
+        where stored.forum_id = ${v('forumId')}::text and stored.post_id = ${v('postId')}::text
+        having not coalesce(bool_or(stored.content_hash = ${v('contentHash')}::text), false)
+        returning id, revision
+      ), new_post as (
+        insert into ${posts} (forum_id, post_id, author_id, thread_id, latest_revision)
+        select ${v('forumId')}::text, ${v('postId')}::text, ${v('authorId')}::text, ${v('threadId')}::text, revision.revision
+        from revision
+        on conflict (forum_id, post_id) do update set latest_revision = excluded.latest_revision, updated_at = ${at}
+      )`;
+  const receivedEvent = !shape.newRevision
+    ? sql``
+    : sql`select ${v('forumId')}::text, 'received', 'forum:' || ${v('forumId')}::text, revision.id::text,
+          ${jsonb('receivedPayload')} || jsonb_build_object('revision', revision.revision), ${at}
+        from revision
+        union all `;
+  const engineDelivery = shape.engineAction
+    ? sql`, engine_delivery as (
+        insert into ${deliveries} (id, webhook_id, forum_id, decision_id, event_type, payload)
+        select ${v('engineId')}::uuid, ${v('engineWebhookId')}::text, ${v('forumId')}::text, decision.id, 'discourse.action',
+          ${jsonb('enginePayload')}
+        from decision
+        returning id
+      )`
+    : sql``;
+  return sql`with ${revision},
+    decision as (
+      insert into ${decisions} (id, forum_id, post_id, revision_id, revision, policy_set_version, action, urgent, policies,
+        scorers, timings, language, llm, decided_at, lane, author_id, escalation, remedy)
+      select ${v('decisionId')}::uuid, ${v('forumId')}::text, ${v('postId')}::text, revision.id, revision.revision,
+        ${v('policySetVersion')}::text, ${v('action')}::text, ${v('urgent')}::boolean, ${jsonb('policies')},
+        ${jsonb('scorers')}, ${jsonb('timings')}, ${v('language')}::text, ${jsonb('llm')}, ${at},
+        ${v('lane')}::text, ${v('authorId')}::text, ${jsonb('escalation')}, ${jsonb('remedy')}
+      from revision
+      on conflict (revision_id, policy_set_version) do nothing
+      returning id, revision
+    ), callback as (
+      insert into ${deliveries} (id, webhook_id, forum_id, decision_id, event_type, payload)
+      select ${v('callbackId')}::uuid, ${v('callbackWebhookId')}::text, forum.id, decision.id, 'verdict.created',
+        jsonb_build_object('type', 'verdict.created', 'data', ${jsonb('verdict')} || jsonb_build_object('revision', decision.revision))
+      from decision join ${forums} as forum on forum.id = ${v('forumId')}::text
+      where forum.callback_url is not null and forum.callback_disabled_at is null
+      returning id
+    )${engineDelivery}, events as (
+      insert into ${auditEvents} (forum_id, type, actor, subject_id, payload, created_at)
+      ${receivedEvent}select ${v('forumId')}::text, 'decided', 'system', decision.id::text,
+        ${jsonb('decidedPayload')} || jsonb_build_object('revision', decision.revision, 'delivery_id', (select id from callback)), ${at}
+      from decision
+    )
+    select (select id from decision) as decision_id, (select revision from decision) as revision, (select id from callback) as callback_id`;
 }

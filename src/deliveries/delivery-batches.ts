@@ -2,7 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { CompiledStatement, oncePerDb } from '../db/prepared.ts';
 import { auditEvents, deliveries, deliveryAttempts, forums } from '../db/schema/index.ts';
-import { roundsOfDistinct, TurnBatcher } from '../db/turn-batcher.ts';
+import { TurnBatcher } from '../db/turn-batcher.ts';
 
 // Concurrent deliver jobs read their deliveries, and record their attempts, a batch at a time:
 // one statement (one socket write, one round trip) for all the jobs that reached that point in
@@ -52,12 +52,21 @@ const batchersOf = oncePerDb((db: Db) => {
     record: new TurnBatcher<AttemptRecord, undefined>(async (records) => {
       // Two attempts of one delivery (a stalled job running beside its retry) go in turn: one
       // statement updates each delivery row once.
-      for (const round of roundsOfDistinct(records, (r) => r.deliveryId))
-        await recordAttemptsStatement.run(db, { records: attemptsJson(round) });
+      for (const round of roundsOfDistinct(records)) await recordAttemptsStatement.run(db, { records: attemptsJson(round) });
       return records.map(() => undefined);
     }),
   };
 });
+
+function roundsOfDistinct(records: AttemptRecord[]): AttemptRecord[][] {
+  const rounds: AttemptRecord[][] = [];
+  for (const record of records) {
+    const round = rounds.find((r) => !r.some((other) => other.deliveryId === record.deliveryId));
+    if (round) round.push(record);
+    else rounds.push([record]);
+  }
+  return rounds;
+}
 
 function attemptsJson(records: AttemptRecord[]): string {
   return JSON.stringify(

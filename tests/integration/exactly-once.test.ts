@@ -1,4 +1,4 @@
-import { eq, inArray } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditEvents, decisions, deliveries, policySets, revisions } from '../../src/db/schema/index.ts';
 import { policySetVersion, readPolicyFiles } from '../../src/policies/loader.ts';
@@ -136,64 +136,5 @@ describe('exactly one decision and callback per revision', () => {
     // Every call for one content answers with that content's one decision.
     for (const r of recorded) expect(decided.map((d) => d.id)).toContain(r.decision.id);
     expect(new Set(recorded.map((r) => r.decision.id)).size).toBe(edits.length);
-  });
-  it('posts stored at once share statements, each with its one decision, callback and events', async () => {
-    const db = h.ctx.database.db;
-    const posts = Array.from({ length: 6 }, (_, i) => ({ ...samplePost(`Stored together, post ${i + 1}.`), format: 'text' as const }));
-    // Counts the decision statements that held more than one decision.
-    let shared = 0;
-    const options = h.ctx.database.sql.options as { debug?: unknown };
-    options.debug = (_connection: number, query: string) => {
-      if (query.includes('revision_1 as (')) shared++;
-    };
-    try {
-      // With duplicates of two of them among the same calls.
-      const recorded = await Promise.all([...posts, ...posts.slice(0, 2)].map((post) => scoreAndRecord(h.ctx, post)));
-      expect(shared).toBeGreaterThan(0);
-      expect(recorded.filter((r) => r.created)).toHaveLength(posts.length);
-      for (const post of posts) {
-        const decided = await db.select().from(decisions).where(eq(decisions.postId, post.id));
-        expect(decided).toHaveLength(1);
-        const [decision] = decided;
-        expect(recorded.filter((r) => r.decision.postId === post.id).every((r) => r.decision.id === decision?.id)).toBe(true);
-        const [delivery] = await db
-          .select()
-          .from(deliveries)
-          .where(eq(deliveries.decisionId, decision?.id ?? ''));
-        expect(delivery?.payload).toMatchObject({ data: { post_id: post.id, revision: 1, decision_id: decision?.id } });
-        const [event] = await db
-          .select()
-          .from(auditEvents)
-          .where(eq(auditEvents.subjectId, decision?.id ?? ''));
-        expect(event?.payload).toMatchObject({ post_id: post.id, revision: 1, delivery_id: delivery?.id });
-      }
-    } finally {
-      options.debug = undefined;
-    }
-  });
-
-  it('a decision PostgreSQL refuses fails alone: the others of its statement are stored', async () => {
-    // A forum that does not exist: its post breaks a foreign key, and the shared statement with it.
-    const refused = scoreAndRecord(h.ctx, { ...samplePost('A post for no forum at all.'), format: 'text' }, 'no-such-forum').then(
-      () => undefined,
-      (err: unknown) => err,
-    );
-    const posts = Array.from({ length: 3 }, (_, i) => ({
-      ...samplePost(`Stored beside a refused one, post ${i + 1}.`),
-      format: 'text' as const,
-    }));
-    const recorded = await Promise.all(posts.map((post) => scoreAndRecord(h.ctx, post)));
-    expect(await refused).toBeInstanceOf(Error);
-    expect(recorded.every((r) => r.created)).toBe(true);
-    const decided = await h.ctx.database.db
-      .select()
-      .from(decisions)
-      .where(
-        inArray(
-          decisions.postId,
-          posts.map((p) => p.id),
-        ),
-      );
-    expect(decided).toHaveLength(posts.length);
   });
 });
