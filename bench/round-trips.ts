@@ -3,9 +3,12 @@
  * through the real ingest route with the workers away, then runs the workers in this process
  * and counts, until every signed verdict callback has arrived and the audit chain is sealed:
  * the PostgreSQL statements each kind of work sends (postgres.js's debug hook, grouped by
- * statement) and the Redis commands on this run's queue prefix (from MONITOR). Wall-clock
+ * statement) and the Redis commands on this run's queue prefix (from MONITOR), and the socket
+ * writes this process makes to PostgreSQL, Redis and the forum: a write is what a round trip
+ * costs the worker in CPU (on loopback it also runs the peer's receive path). Wall-clock
  * figures belong to bench:throughput; these counts do not depend on the machine's load.
  */
+import { Socket } from 'node:net';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import { createForum } from '../src/forums/forums.ts';
@@ -79,12 +82,31 @@ try {
     redisCommands.set(key, (redisCommands.get(key) ?? 0) + 1);
   });
 
+  // Every write reaching a socket (after corking), by the peer's port.
+  const writes = new Map<string, number>();
+  const peers: Record<string, string> = {
+    [new URL(config.databaseUrl).port || '5432']: 'PostgreSQL',
+    [new URL(config.redisUrl).port || '6379']: 'Redis',
+    [new URL(receiver.url).port]: 'forum callbacks',
+  };
+  type WriteGeneric = (this: Socket, ...args: unknown[]) => unknown;
+  const socketProto = Socket.prototype as unknown as { _writeGeneric: WriteGeneric };
+  const writeGeneric = socketProto._writeGeneric;
+  socketProto._writeGeneric = function (this: Socket, ...args: unknown[]) {
+    // The forum's own answers (this process's receiver) are not the workers' cost.
+    if ((this as Socket & { server?: unknown }).server) return writeGeneric.apply(this, args);
+    const peer = peers[String(this.remotePort)] ?? 'other';
+    writes.set(peer, (writes.get(peer) ?? 0) + 1);
+    return writeGeneric.apply(this, args);
+  };
+
   const started = performance.now();
   const workers = await startWorkers(ctx);
   while (delivered.size < postCount) await new Promise((r) => setTimeout(r, 20));
   await workers.close();
   await ctx.audit.sealer.sealAll();
   const seconds = (performance.now() - started) / 1000;
+  socketProto._writeGeneric = writeGeneric;
   await monitoring.disconnect();
   (ctx.database.sql.options as { debug?: unknown }).debug = undefined;
 
@@ -98,6 +120,9 @@ try {
     `PostgreSQL statements per post: ${perPost(total(statements))} (transactions: ${perPost(statements.get('begin') ?? 0)}, first runs on a connection, each a prepare round trip more: ${perPost(prepared.size)})`,
   );
   for (const [q, n] of [...statements].sort((a, b) => b[1] - a[1])) out(`  ${perPost(n).padStart(6)}  ${q}`);
+  out();
+  out(`Socket writes per post: ${perPost(total(writes))}`);
+  for (const [peer, n] of [...writes].sort((a, b) => b[1] - a[1])) out(`  ${perPost(n).padStart(6)}  ${peer}`);
   out();
   out(`Redis round trips (commands sent, not those scripts run) on the queue prefix per post: ${perPost(total(redisCommands))}`);
   for (const [c, n] of [...redisCommands].sort((a, b) => b[1] - a[1])) out(`  ${perPost(n).padStart(6)}  ${c}`);

@@ -1,7 +1,6 @@
 import { type Job, UnrecoverableError } from 'bullmq';
 import type { AppContext } from '../src/context.ts';
 import type { VerdictData } from '../src/decisions/verdict-payload.ts';
-import { getForum } from '../src/forums/forums.ts';
 import { JOB_JUDGE, type ModerateJob, moderateJobSchema } from '../src/jobs/payloads.ts';
 import { fallbackDecision, policiesToAsk, reasonNotToEscalate } from '../src/llm/judge-post.ts';
 import { llmSettingsSchema } from '../src/llm/llm-settings.ts';
@@ -22,7 +21,10 @@ export function createModerateProcessor(ctx: AppContext) {
     const parsed = moderateJobSchema.safeParse(job.data);
     if (!parsed.success) throw new UnrecoverableError(`invalid moderate payload: ${parsed.error.issues[0]?.message}`);
     const data = parsed.data;
-    const forum = await getForum(ctx.database.db, data.forumId);
+    // From the process's forum cache, as ingest and the member remedies read it: a query per
+    // post saved. A change made in this process (the dashboard) applies at once; one made by
+    // `hearth forums update` in another process within `ingest.forumCacheTtlMs` (30 s).
+    const forum = await ctx.forums.get(data.forumId);
     if (!forum) throw new UnrecoverableError(`forum ${data.forumId} no longer exists`);
 
     const overrides = restrictTo(parseForumOverrides(forum.policyOverrides), data.onlyPolicies);

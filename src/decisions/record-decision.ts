@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, type SQL, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db/client.ts';
 import { describeDatabaseError } from '../db/database-error.ts';
+import { CompiledStatement } from '../db/prepared.ts';
 import { auditEvents, type Decision, decisions, deliveries, forums, posts, revisions } from '../db/schema/index.ts';
 import { newDeliveryIds } from '../deliveries/insert-delivery.ts';
 import { discourseActionFor } from '../engines/discourse-actions.ts';
@@ -137,8 +138,7 @@ async function writeDecision(db: DbOrTx, input: DecisionInput, source: RevisionS
   // then are the forum's engine settings read: most decisions need no second forum query.
   const engineAction = post.metadata?.engine === 'discourse' ? await discourseActionOf(db, decision, job) : undefined;
   const engine = engineAction ? newDeliveryIds() : undefined;
-  const json = (value: unknown) => sql`${value === null || value === undefined ? null : JSON.stringify(value)}::jsonb`;
-  const at = sql`${now.toISOString()}::timestamptz`;
+  const json = (value: unknown) => (value === null || value === undefined ? null : JSON.stringify(value));
 
   // Without revision (added by the statement), like the decided event's payload below.
   const receivedPayload = {
@@ -172,74 +172,50 @@ async function writeDecision(db: DbOrTx, input: DecisionInput, source: RevisionS
     ...(engineAction && engine ? { discourse_action: engineAction.action, discourse_delivery_id: engine.id } : {}),
   };
 
-  // `revision` is the one row (id, revision) everything hangs on, or no row: then nothing is written.
-  const revision =
-    'storedRevision' in source
-      ? sql`revision as (select ${revisionId}::uuid as id, ${source.storedRevision.revision}::int as revision)`
-      : sql`revision as (
-        insert into ${revisions} (id, forum_id, post_id, revision, content_hash, submission_id, author_id, author_name,
-          thread_id, reply_to, title, body, format, metadata, posted_at, received_at)
-        select ${revisionId}::uuid, ${job.forumId}::text, ${post.id}::text, coalesce(max(stored.revision), 0) + 1,
-          ${job.contentHash}::text, ${job.submissionId}::text, ${post.author.id}::text, ${post.author.name ?? null}::text,
-          ${post.thread_id ?? null}::text, ${post.reply_to ?? null}::text, ${post.title ?? null}::text, ${post.body}::text,
-          ${post.format}::text, ${json(post.metadata ?? {})}, ${post.created_at ? new Date(post.created_at).toISOString() : null}::timestamptz,
-          ${new Date(job.receivedAt).toISOString()}::timestamptz
-        from ${revisions} as stored
-        where stored.forum_id = ${job.forumId}::text and stored.post_id = ${post.id}::text
-        having not coalesce(bool_or(stored.content_hash = ${job.contentHash}::text), false)
-        returning id, revision
-      ), new_post as (
-        insert into ${posts} (forum_id, post_id, author_id, thread_id, latest_revision)
-        select ${job.forumId}::text, ${post.id}::text, ${post.author.id}::text, ${post.thread_id ?? null}::text, revision.revision
-        from revision
-        on conflict (forum_id, post_id) do update set latest_revision = excluded.latest_revision, updated_at = ${at}
-      )`;
-  const receivedEvent =
-    'storedRevision' in source
-      ? sql``
-      : sql`select ${job.forumId}::text, 'received', ${`forum:${job.forumId}`}::text, revision.id::text,
-          ${json(receivedPayload)} || jsonb_build_object('revision', revision.revision), ${at}
-        from revision
-        union all `;
-  const engineDelivery =
-    engineAction && engine
-      ? sql`, engine_delivery as (
-        insert into ${deliveries} (id, webhook_id, forum_id, decision_id, event_type, payload)
-        select ${engine.id}::uuid, ${engine.webhookId}::text, ${job.forumId}::text, decision.id, 'discourse.action',
-          ${json({ type: 'discourse.action', data: { post_id: post.id, ...engineAction } })}
-        from decision
-        returning id
-      )`
-      : sql``;
-  const [written] = await db.execute<{
-    decision_id: string | null;
-    revision: number | null;
-    callback_id: string | null;
-  }>(sql`with ${revision},
-    decision as (
-      insert into ${decisions} (id, forum_id, post_id, revision_id, revision, policy_set_version, action, urgent, policies,
-        scorers, timings, language, llm, decided_at, lane, author_id, escalation, remedy)
-      select ${decision.id}::uuid, ${decision.forumId}::text, ${decision.postId}::text, revision.id, revision.revision,
-        ${decision.policySetVersion}::text, ${decision.action}::text, ${decision.urgent}::boolean, ${json(decision.policies)},
-        ${json(decision.scorers)}, ${json(decision.timings)}, ${decision.language}::text, ${json(decision.llm)}, ${at},
-        ${decision.lane}::text, ${decision.authorId}::text, ${json(decision.escalation)}, ${json(decision.remedy)}
-      from revision
-      on conflict (revision_id, policy_set_version) do nothing
-      returning id, revision
-    ), callback as (
-      insert into ${deliveries} (id, webhook_id, forum_id, decision_id, event_type, payload)
-      select ${callback.id}::uuid, ${callback.webhookId}::text, forum.id, decision.id, 'verdict.created',
-        jsonb_build_object('type', 'verdict.created', 'data', ${json(verdictData(decision))} || jsonb_build_object('revision', decision.revision))
-      from decision join ${forums} as forum on forum.id = ${job.forumId}::text
-      where forum.callback_url is not null and forum.callback_disabled_at is null
-      returning id
-    )${engineDelivery}, events as (
-      insert into ${auditEvents} (forum_id, type, actor, subject_id, payload, created_at)
-      ${receivedEvent}select ${job.forumId}::text, 'decided', 'system', decision.id::text,
-        ${json(decidedPayload)} || jsonb_build_object('revision', decision.revision, 'delivery_id', (select id from callback)), ${at}
-      from decision
-    )
-    select (select id from decision) as decision_id, (select revision from decision) as revision, (select id from callback) as callback_id`);
+  const values: DecisionStatementValues = {
+    forumId: job.forumId,
+    postId: post.id,
+    revisionId,
+    storedRevision: 'storedRevision' in source ? source.storedRevision.revision : null,
+    contentHash: job.contentHash,
+    submissionId: job.submissionId,
+    authorId: post.author.id,
+    authorName: post.author.name ?? null,
+    threadId: post.thread_id ?? null,
+    replyTo: post.reply_to ?? null,
+    title: post.title ?? null,
+    body: post.body,
+    format: post.format,
+    metadata: json(post.metadata ?? {}),
+    postedAt: post.created_at ? new Date(post.created_at).toISOString() : null,
+    receivedAt: new Date(job.receivedAt).toISOString(),
+    at: now.toISOString(),
+    decisionId: decision.id,
+    policySetVersion: decision.policySetVersion,
+    action: decision.action,
+    urgent: decision.urgent,
+    policies: json(decision.policies),
+    scorers: json(decision.scorers),
+    timings: json(decision.timings),
+    language: decision.language,
+    llm: json(decision.llm),
+    lane: decision.lane,
+    escalation: json(decision.escalation),
+    remedy: json(decision.remedy),
+    callbackId: callback.id,
+    callbackWebhookId: callback.webhookId,
+    verdict: json(verdictData(decision)),
+    receivedPayload: json(receivedPayload),
+    decidedPayload: json(decidedPayload),
+    engineId: engine?.id ?? null,
+    engineWebhookId: engine?.webhookId ?? null,
+    enginePayload: engineAction ? json({ type: 'discourse.action', data: { post_id: post.id, ...engineAction } }) : null,
+  };
+  const statement = decisionStatement({
+    newRevision: !('storedRevision' in source),
+    engineAction: engineAction !== undefined && engine !== undefined,
+  });
+  const [written] = await statement.run(db, values);
   if (!written?.decision_id || written.revision === null) return undefined;
   return {
     decision: { ...decision, revision: written.revision },
@@ -265,4 +241,88 @@ async function discourseActionOf(tx: DbOrTx, decision: Decision, job: ModerateJo
   const [forum] = await tx.select({ integrations: forums.integrations }).from(forums).where(eq(forums.id, job.forumId));
   const integrations = integrationsSchema.safeParse(forum?.integrations ?? {});
   return integrations.success ? discourseActionFor(decision, job.post, integrations.data) : undefined;
+}
+
+type DecisionStatementValues = Record<string, string | number | boolean | null>;
+type DecisionStatementRow = { decision_id: string | null; revision: number | null; callback_id: string | null };
+
+/**
+ * The decision's statement, compiled once per shape: a new revision or a stored one, with or
+ * without a Discourse action. Every value is a placeholder (see CompiledStatement).
+ */
+function decisionStatement(shape: { newRevision: boolean; engineAction: boolean }): CompiledStatement<DecisionStatementRow> {
+  const key = `${shape.newRevision ? 'new' : 'stored'}-${shape.engineAction ? 'engine' : 'plain'}`;
+  let compiled = decisionStatements.get(key);
+  if (!compiled) {
+    compiled = new CompiledStatement(`record-decision-${key}`, buildDecisionStatement(shape));
+    decisionStatements.set(key, compiled);
+  }
+  return compiled;
+}
+const decisionStatements = new Map<string, CompiledStatement<DecisionStatementRow>>();
+
+function buildDecisionStatement(shape: { newRevision: boolean; engineAction: boolean }): SQL {
+  const v = (name: string) => sql.placeholder(name);
+  const jsonb = (name: string) => sql`${v(name)}::jsonb`;
+  const at = sql`${v('at')}::timestamptz`;
+  // `revision` is the one row (id, revision) everything hangs on, or no row: then nothing is written.
+  const revision = !shape.newRevision
+    ? sql`revision as (select ${v('revisionId')}::uuid as id, ${v('storedRevision')}::int as revision)`
+    : sql`revision as (
+        insert into ${revisions} (id, forum_id, post_id, revision, content_hash, submission_id, author_id, author_name,
+          thread_id, reply_to, title, body, format, metadata, posted_at, received_at)
+        select ${v('revisionId')}::uuid, ${v('forumId')}::text, ${v('postId')}::text, coalesce(max(stored.revision), 0) + 1,
+          ${v('contentHash')}::text, ${v('submissionId')}::text, ${v('authorId')}::text, ${v('authorName')}::text,
+          ${v('threadId')}::text, ${v('replyTo')}::text, ${v('title')}::text, ${v('body')}::text,
+          ${v('format')}::text, ${jsonb('metadata')}, ${v('postedAt')}::timestamptz, ${v('receivedAt')}::timestamptz
+        from ${revisions} as stored
+        where stored.forum_id = ${v('forumId')}::text and stored.post_id = ${v('postId')}::text
+        having not coalesce(bool_or(stored.content_hash = ${v('contentHash')}::text), false)
+        returning id, revision
+      ), new_post as (
+        insert into ${posts} (forum_id, post_id, author_id, thread_id, latest_revision)
+        select ${v('forumId')}::text, ${v('postId')}::text, ${v('authorId')}::text, ${v('threadId')}::text, revision.revision
+        from revision
+        on conflict (forum_id, post_id) do update set latest_revision = excluded.latest_revision, updated_at = ${at}
+      )`;
+  const receivedEvent = !shape.newRevision
+    ? sql``
+    : sql`select ${v('forumId')}::text, 'received', 'forum:' || ${v('forumId')}::text, revision.id::text,
+          ${jsonb('receivedPayload')} || jsonb_build_object('revision', revision.revision), ${at}
+        from revision
+        union all `;
+  const engineDelivery = shape.engineAction
+    ? sql`, engine_delivery as (
+        insert into ${deliveries} (id, webhook_id, forum_id, decision_id, event_type, payload)
+        select ${v('engineId')}::uuid, ${v('engineWebhookId')}::text, ${v('forumId')}::text, decision.id, 'discourse.action',
+          ${jsonb('enginePayload')}
+        from decision
+        returning id
+      )`
+    : sql``;
+  return sql`with ${revision},
+    decision as (
+      insert into ${decisions} (id, forum_id, post_id, revision_id, revision, policy_set_version, action, urgent, policies,
+        scorers, timings, language, llm, decided_at, lane, author_id, escalation, remedy)
+      select ${v('decisionId')}::uuid, ${v('forumId')}::text, ${v('postId')}::text, revision.id, revision.revision,
+        ${v('policySetVersion')}::text, ${v('action')}::text, ${v('urgent')}::boolean, ${jsonb('policies')},
+        ${jsonb('scorers')}, ${jsonb('timings')}, ${v('language')}::text, ${jsonb('llm')}, ${at},
+        ${v('lane')}::text, ${v('authorId')}::text, ${jsonb('escalation')}, ${jsonb('remedy')}
+      from revision
+      on conflict (revision_id, policy_set_version) do nothing
+      returning id, revision
+    ), callback as (
+      insert into ${deliveries} (id, webhook_id, forum_id, decision_id, event_type, payload)
+      select ${v('callbackId')}::uuid, ${v('callbackWebhookId')}::text, forum.id, decision.id, 'verdict.created',
+        jsonb_build_object('type', 'verdict.created', 'data', ${jsonb('verdict')} || jsonb_build_object('revision', decision.revision))
+      from decision join ${forums} as forum on forum.id = ${v('forumId')}::text
+      where forum.callback_url is not null and forum.callback_disabled_at is null
+      returning id
+    )${engineDelivery}, events as (
+      insert into ${auditEvents} (forum_id, type, actor, subject_id, payload, created_at)
+      ${receivedEvent}select ${v('forumId')}::text, 'decided', 'system', decision.id::text,
+        ${jsonb('decidedPayload')} || jsonb_build_object('revision', decision.revision, 'delivery_id', (select id from callback)), ${at}
+      from decision
+    )
+    select (select id from decision) as decision_id, (select revision from decision) as revision, (select id from callback) as callback_id`;
 }

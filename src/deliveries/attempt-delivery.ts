@@ -1,10 +1,11 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { appendAuditEvent } from '../audit/audit-log.ts';
 import type { Db } from '../db/client.ts';
-import { auditEvents, deliveries, deliveryAttempts, forums } from '../db/schema/index.ts';
+import { deliveries, deliveryAttempts, forums } from '../db/schema/index.ts';
 import { integrationsSchema } from '../engines/engine.ts';
 import { postJson } from '../webhooks/post-json.ts';
 import { signedHeaders } from '../webhooks/standard-webhooks.ts';
+import { readDelivery, recordAttempt } from './delivery-batches.ts';
 
 export type AttemptOutcome = 'succeeded' | 'retry' | 'failed' | 'gone' | 'cancelled' | 'skipped';
 
@@ -33,11 +34,7 @@ export interface AttemptResult {
  * `webhook-id`, so a forum can drop duplicates. A 410 Gone disables the forum's callback.
  */
 export async function attemptDelivery(db: Db, deliveryId: string, opts: AttemptOptions): Promise<AttemptResult> {
-  const [row] = await db
-    .select({ delivery: deliveries, forum: forums })
-    .from(deliveries)
-    .innerJoin(forums, eq(forums.id, deliveries.forumId))
-    .where(eq(deliveries.id, deliveryId));
+  const row = await readDelivery(db, deliveryId);
   if (row?.delivery.status !== 'pending') return { outcome: 'skipped' };
   const { delivery, forum } = row;
 
@@ -74,22 +71,19 @@ export async function attemptDelivery(db: Db, deliveryId: string, opts: AttemptO
   const finished = outcome !== 'retry';
   const audited = ok || outcome === 'failed';
   if (!gone) {
-    // The common case in one statement (atomic as a transaction, one round trip instead of
-    // five): the attempt, the delivery's new state and, when it is final, its audit event.
+    // The common case in one statement, shared with the attempts of other jobs that reach this
+    // point in the same turn (see delivery-batches.ts).
     const auditPayload = { webhook_id: delivery.webhookId, decision_id: delivery.decisionId, attempt, status_code: statusCode ?? null };
-    await db.execute(sql`with attempt as (
-        insert into ${deliveryAttempts} (delivery_id, attempt, status_code, latency_ms, error, started_at)
-        values (${deliveryId}, ${attempt}, ${statusCode ?? null}, ${latencyMs}, ${error ?? null}, ${startedAt.toISOString()}::timestamptz)
-      ), updated as (
-        update ${deliveries} set attempts = attempts + 1, last_status_code = ${statusCode ?? null}, last_error = ${error ?? null},
-          last_attempt_at = ${startedAt.toISOString()}::timestamptz,
-          status = ${finished ? (ok ? 'succeeded' : 'failed') : 'pending'},
-          completed_at = ${finished ? sql`now()` : sql`null`}
-        where id = ${deliveryId} and status = 'pending'
-      )
-      insert into ${auditEvents} (forum_id, type, actor, subject_id, payload, created_at)
-      select ${forum.id}, ${ok ? 'delivered' : 'delivery_failed'}, 'system', ${deliveryId}, ${JSON.stringify(auditPayload)}::jsonb, now()
-      where ${audited}`);
+    await recordAttempt(db, {
+      deliveryId,
+      attempt,
+      statusCode: statusCode ?? null,
+      latencyMs,
+      error: error ?? null,
+      startedAt,
+      status: finished ? (ok ? 'succeeded' : 'failed') : 'pending',
+      audit: audited ? { forumId: forum.id, type: ok ? 'delivered' : 'delivery_failed', payload: auditPayload } : null,
+    });
     return { outcome, attempt, statusCode, error, forumId: forum.id };
   }
 

@@ -247,6 +247,8 @@ describe('acting back on Discourse', () => {
         { policyOverrides: { unsafe_medical_advice: { thresholds: [{ min: 0.5, action: 'remove' }] } } },
         { actor: 'test' },
       );
+      // Workers read the forum from the process's cache, as after a change made in this process.
+      h.ctx.forums.invalidate('disco');
       const another = JSON.parse(body);
       another.post.id = 48300;
       // Removal needs strong evidence: a directive to others, not a member's own plan.

@@ -186,12 +186,15 @@ describe('with an LLM configured', () => {
 
   it("stops at the forum's daily budget, without calling", async () => {
     await updateForum(h.ctx.database.db, 'chronic-pain', { llmSettings: { daily_calls: 0 } }, { actor: 'test' });
+    // The worker reads the forum from the process's cache, as after a change made in this process.
+    h.ctx.forums.invalidate('chronic-pain');
     const calls = fake.requests.length;
     const d = await decide('Over budget today, so the local verdict has to do.');
     expect(d.llm).toMatchObject({ status: 'failed', reason: 'budget_exhausted' });
     expect(d.action).toBe('review');
     expect(fake.requests.length).toBe(calls);
     await updateForum(h.ctx.database.db, 'chronic-pain', { llmSettings: { daily_calls: null } }, { actor: 'test' });
+    h.ctx.forums.invalidate('chronic-pain');
   });
 
   it('opens the circuit after failures in a row, and stops calling', async () => {
