@@ -241,19 +241,9 @@ function withModel(
 /** A model score kept as a score but held under the flag when its words cannot carry it. */
 const BELOW_FLAG = 0.98;
 
-const modelFlagTest: Record<Policy['model_unless'][number], (s: Sentence) => boolean> = {
-  question: (s) => s.question,
-  debunk: (s) => s.debunk,
-  hedged: (s) => s.hedged,
-  reported: (s) => s.reported,
-  counter_speech: (s) => s.counterSpeech,
-  recalled: (s) => s.recalled,
-  self_report: (s) => s.selfReport,
-};
-
 /** The sentence is of a kind the policy's model flag may not rest on (`model_unless`). */
 function modelMayNotRestOn(policy: Policy, sentence: Sentence | undefined): boolean {
-  return sentence !== undefined && policy.model_unless.some((flag) => modelFlagTest[flag](sentence));
+  return sentence !== undefined && policy.model_unless.some((flag) => sentenceKindTest[flag](sentence));
 }
 
 /**
@@ -480,18 +470,23 @@ function ownWordsOf(sentence: Sentence, ctx: ScoringContext): string {
   return quotesSomeone ? text.replace(DOUBLE_QUOTED, (quoted) => ' '.repeat(quoted.length)) : text;
 }
 
-const flagTest: Record<SentenceFlag, (s: Sentence, ctx: ScoringContext, hit: Hit) => boolean> = {
+/** The kinds a sentence is known to be without a match: what a model flag can be tested against. */
+const sentenceKindTest: Record<Policy['model_unless'][number], (s: Sentence) => boolean> = {
   question: (s) => s.question,
-  directive: (s) => s.directive,
   self_report: (s) => s.selfReport,
   debunk: (s) => s.debunk,
   hedged: (s) => s.hedged,
   reported: (s) => s.reported,
   counter_speech: (s) => s.counterSpeech,
+  recalled: (s) => s.recalled,
+};
+
+const flagTest: Record<SentenceFlag, (s: Sentence, ctx: ScoringContext, hit: Hit) => boolean> = {
+  ...sentenceKindTest,
+  directive: (s) => s.directive,
   negated: (s, ctx, hit) => negatedInClause(s, ctx, hit),
   another_persons: (s, ctx, hit) => anotherPersonsWords(s, ctx, hit),
   harm_reduction: (s) => s.harmReduction,
-  recalled: (s) => s.recalled,
   debunking_post: (_s, ctx) => ctx.debunking,
   aimed_at_thing: (s, ctx) => aimedAtThing(s, ctx),
 };

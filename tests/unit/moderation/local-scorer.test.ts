@@ -18,6 +18,16 @@ function evidenceIsExact(text: string, format?: 'text' | 'markdown' | 'html') {
   for (const p of scorer.score(text, format).policies) for (const e of p.evidence) expect(text.slice(e.start, e.end)).toBe(e.text);
 }
 
+/** A scorer whose model knows one word, "pineapple", and flags the given policies on it alone. */
+function scorerWithPlantedModel(policies: PolicyId[]) {
+  const model = {
+    format: 'hearth-linear-model/1' as const,
+    trained_on: [],
+    policies: Object.fromEntries(policies.map((p) => [p, { weights: { 'w:pineapple': 50 } }])),
+  };
+  return createLocalScorer(policySet.policies, model, policySet.knowledge);
+}
+
 describe('the local scorer (rules and model together)', () => {
   it('tells a self-report from a directive', () => {
     expect(flags('I quit duloxetine cold turkey and it was hell.')).not.toContain('unsafe_medical_advice');
@@ -124,12 +134,7 @@ describe('the local scorer (rules and model together)', () => {
   });
 
   it('lets the model alone send a post to review, never hold or remove it', () => {
-    const model = {
-      format: 'hearth-linear-model/1' as const,
-      trained_on: [],
-      policies: { hostility: { weights: { 'w:pineapple': 50 } } },
-    };
-    const onlyModel = createLocalScorer(policySet.policies, model, policySet.knowledge);
+    const onlyModel = scorerWithPlantedModel(['hostility']);
     const result = onlyModel.score('Pineapple pineapple pineapple.').policies.find((p) => p.policy === 'hostility');
     expect(result).toMatchObject({ flagged: true, score: 0.95 });
     expect(result?.evidence[0]?.text).toBe('Pineapple');
@@ -138,12 +143,7 @@ describe('the local scorer (rules and model together)', () => {
   });
 
   it('holds a model flag under the flag when every word it leans on is quoted or reported as someone else’s', () => {
-    const model = {
-      format: 'hearth-linear-model/1' as const,
-      trained_on: [],
-      policies: { hostility: { weights: { 'w:pineapple': 50 } } },
-    };
-    const onlyModel = createLocalScorer(policySet.policies, model, policySet.knowledge);
+    const onlyModel = scorerWithPlantedModel(['hostility']);
     const hostility = (text: string) => onlyModel.score(text).policies.find((p) => p.policy === 'hostility');
     const quoted = hostility('Comments like "you pineapple" have no place on a support forum.');
     expect(quoted?.flagged).toBe(false);
@@ -153,12 +153,7 @@ describe('the local scorer (rules and model together)', () => {
   });
 
   it('holds a model flag resting only on the sentences its policy names (model_unless): a question claims nothing', () => {
-    const model = {
-      format: 'hearth-linear-model/1' as const,
-      trained_on: [],
-      policies: { misinformation: { weights: { 'w:pineapple': 50 } }, hostility: { weights: { 'w:pineapple': 50 } } },
-    };
-    const onlyModel = createLocalScorer(policySet.policies, model, policySet.knowledge);
+    const onlyModel = scorerWithPlantedModel(['misinformation', 'hostility']);
     const result = (text: string, policy: string) => onlyModel.score(text).policies.find((p) => p.policy === policy);
     expect(policySet.byId.get('misinformation')?.model_unless).toContain('question');
     expect(result('Does pineapple juice help gout at all?', 'misinformation')?.flagged).toBe(false);
