@@ -6,6 +6,7 @@ import type { Config } from './config/config.ts';
 import { createDatabase, type Database } from './db/client.ts';
 import { prepareDatabase } from './db/migrate.ts';
 import { ForumCache } from './forums/forum-cache.ts';
+import { listenForForumChanges } from './forums/forum-changes.ts';
 import { JOB_CHECKPOINT, type Lane, QUEUE_MODERATE, QUEUE_MODERATE_URGENT } from './jobs/payloads.ts';
 import { createQueues, type Queues } from './jobs/queues.ts';
 import { workerRedisOptions } from './jobs/redis-options.ts';
@@ -95,6 +96,14 @@ export async function createContext(config: Config, options: ContextOptions = {}
       metrics.auditUnsealedOldest.set(pending.oldest_seconds);
     },
   });
+  const forums = new ForumCache(database.db, { ttlMs: config.ingest.forumCacheTtlMs, staleMs: config.ingest.forumStaleMs });
+  // A forum changed by another process (`hearth forums update`) is dropped from the cache at once.
+  const forumChanges = listenForForumChanges(
+    workerRedisOptions(config.redisUrl),
+    config.queuePrefix,
+    (forumId) => forums.invalidate(forumId),
+    (err) => log.warn({ err: err.message }, 'forum change listener connection error'),
+  );
   return {
     config,
     log,
@@ -102,7 +111,7 @@ export async function createContext(config: Config, options: ContextOptions = {}
     database,
     redis,
     queues,
-    forums: new ForumCache(database.db, { ttlMs: config.ingest.forumCacheTtlMs, staleMs: config.ingest.forumStaleMs }),
+    forums,
     policies,
     get policySet() {
       return policies.current().policySet;
@@ -124,6 +133,7 @@ export async function createContext(config: Config, options: ContextOptions = {}
       return opened;
     },
     async close() {
+      forumChanges.close();
       await Promise.all([...events.values()].map((e) => e.close()));
       await queues.close();
       redis.disconnect();

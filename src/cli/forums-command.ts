@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError } from 'commander';
+import { announceForumChange } from '../forums/forum-changes.ts';
 import { createForum, listForums, updateForum } from '../forums/forums.ts';
 import type { Cli } from './cli-io.ts';
 import { withDatabase } from './database.ts';
@@ -121,6 +122,12 @@ export function forumsCommand(cli: Cli): Command {
             { allowPrivate, actor: 'cli' },
           ).catch(namingFlags),
         );
+        // Running services drop their cached copy now; without Redis they see it within the cache's time to live.
+        const config = cli.config();
+        if (!(await announceForumChange(config.redisUrl, config.queuePrefix, forum.id)))
+          cli.stderr.write(
+            `hearth: could not reach Redis to announce the change; running services see it within ${Math.round(config.ingest.forumCacheTtlMs / 1000)} s\n`,
+          );
         print(
           cli.stdout,
           {

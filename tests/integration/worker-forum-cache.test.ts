@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { announceForumChange } from '../../src/forums/forum-changes.ts';
 import { updateForum } from '../../src/forums/forums.ts';
 import { eventually } from '../support/eventually.ts';
 import { type Harness, samplePost, startHarness } from '../support/harness.ts';
@@ -68,5 +69,34 @@ describe('callback settings are never taken from the cache', () => {
     expect(() => verifyCallback(updated.callbackSecret, call.body, moved.headersOf(call))).not.toThrow();
     expect(() => verifyCallback(h.forum.callback_secret, call.body, moved.headersOf(call))).toThrow();
     expect(h.receiver.calls).toHaveLength(1);
+  });
+});
+
+describe('a forum change announced by another process', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    // The default time to live (30 s): only the announcement can refresh the record during the test.
+    h = await startHarness({ workers: false });
+  });
+  afterAll(() => h.close());
+
+  it('drops the cached record at once, so the next read sees the change', async () => {
+    const cached = await h.ctx.forums.get('chronic-pain');
+    expect(cached?.policyOverrides ?? {}).not.toHaveProperty('hostility');
+    await updateForum(h.ctx.database.db, 'chronic-pain', { policyOverrides: { hostility: { enabled: false } } }, { actor: 'test' });
+    // Unannounced, the change waits for the record to expire.
+    expect((await h.ctx.forums.get('chronic-pain'))?.policyOverrides ?? {}).not.toHaveProperty('hostility');
+
+    const { redisUrl, queuePrefix } = h.ctx.config;
+    expect(await announceForumChange(redisUrl, queuePrefix, 'chronic-pain')).toBe(true);
+    const refreshed = await eventually(
+      async () => {
+        const forum = await h.ctx.forums.get('chronic-pain');
+        return forum?.policyOverrides && 'hostility' in forum.policyOverrides ? forum : undefined;
+      },
+      5_000,
+      'the announced change in the cache',
+    );
+    expect(refreshed.policyOverrides).toMatchObject({ hostility: { enabled: false } });
   });
 });

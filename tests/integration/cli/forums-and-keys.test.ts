@@ -1,12 +1,17 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
 import postgres from 'postgres';
 import { afterAll, describe, expect, it } from 'vitest';
+import { forumChangesChannel } from '../../../src/forums/forum-changes.ts';
 import { type CliRun, hearth as run } from '../../support/cli.ts';
 import { adminUrl, databaseUrl, RUN_ID } from '../../support/database-names.ts';
+import { eventually } from '../../support/eventually.ts';
 
 // A database that does not exist yet: the CLI must create and migrate it.
 const name = `hearth_test_${RUN_ID}_cli_${randomBytes(3).toString('hex')}`;
-const env = { DATABASE_URL: databaseUrl(name) };
+// Its own queue prefix, so the forum changes it announces are heard by this test alone.
+const queuePrefix = `hearth-cli-${RUN_ID}-${randomBytes(3).toString('hex')}`;
+const env = { DATABASE_URL: databaseUrl(name), HEARTH_QUEUE_PREFIX: queuePrefix };
 
 /** Runs a command that must succeed; its output. */
 async function hearth(...args: string[]): Promise<CliRun> {
@@ -66,8 +71,14 @@ describe('hearth forums and keys', () => {
     expect(privateUrl.stderr).toMatch(/not public/);
   });
 
-  it('updates a forum: rotating a secret and re-enabling the callback', async () => {
+  it('updates a forum: rotating a secret and re-enabling the callback, announced to running services', async () => {
+    const subscriber = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+    const announced: string[] = [];
+    subscriber.on('message', (_channel: string, forumId: string) => announced.push(forumId));
+    await subscriber.subscribe(forumChangesChannel(queuePrefix));
     const { stdout } = await hearth('forums', 'update', 'chronic-pain', '--rotate-ingest-secret', '--enable-callback', '--json');
+    await eventually(async () => (announced.includes('chronic-pain') ? true : undefined), 5_000, 'the announced change');
+    subscriber.disconnect();
     const updated = JSON.parse(stdout);
     expect(updated.ingest_secret).toMatch(/^whsec_/);
     expect(updated.callback_disabled_at).toBeNull();
