@@ -1,6 +1,6 @@
 import { Command } from 'commander';
-import { Redis } from 'ioredis';
 import { createQueues } from '../jobs/queues.ts';
+import { withShortLivedRedis } from '../jobs/redis-options.ts';
 import { authorHistory } from '../members/author-history.ts';
 import { dropQueuedPosts } from '../members/drop-queued-posts.ts';
 import { forgetAuthor } from '../members/forget-author.ts';
@@ -73,16 +73,7 @@ export function authorsCommand(cli: Cli): Command {
 async function dropJobs(cli: Cli, submissionIds: string[]): Promise<number | null> {
   if (submissionIds.length === 0) return 0;
   const config = cli.config();
-  const redis = new Redis(config.redisUrl, {
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 1,
-    connectTimeout: 2000,
-    lazyConnect: true,
-    retryStrategy: () => null,
-  });
-  redis.on('error', () => {});
-  try {
-    await redis.connect();
+  return withShortLivedRedis(config.redisUrl, async (redis) => {
     const queues = createQueues(redis, {
       prefix: config.queuePrefix,
       deliveryAttempts: config.callbacks.attempts,
@@ -93,9 +84,5 @@ async function dropJobs(cli: Cli, submissionIds: string[]): Promise<number | nul
     } finally {
       await queues.close();
     }
-  } catch {
-    return null;
-  } finally {
-    redis.disconnect();
-  }
+  });
 }

@@ -1,4 +1,5 @@
 import { Redis, type RedisOptions } from 'ioredis';
+import { withShortLivedRedis } from '../jobs/redis-options.ts';
 
 /*
  * Every API and worker process caches forum records for `ingest.forumCacheTtlMs`. A change made
@@ -12,24 +13,9 @@ export function forumChangesChannel(queuePrefix: string): string {
 }
 
 /** Announces that a forum's record changed. Best effort: false when Redis did not answer in time. */
-export async function announceForumChange(redisUrl: string, queuePrefix: string, forumId: string, timeoutMs = 2000): Promise<boolean> {
-  const redis = new Redis(redisUrl, {
-    lazyConnect: true,
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 0,
-    connectTimeout: timeoutMs,
-    retryStrategy: () => null,
-  });
-  redis.on('error', () => {});
-  try {
-    await redis.connect();
-    await redis.publish(forumChangesChannel(queuePrefix), forumId);
-    return true;
-  } catch {
-    return false;
-  } finally {
-    redis.disconnect();
-  }
+export async function announceForumChange(redisUrl: string, queuePrefix: string, forumId: string): Promise<boolean> {
+  const published = await withShortLivedRedis(redisUrl, (redis) => redis.publish(forumChangesChannel(queuePrefix), forumId));
+  return published !== null;
 }
 
 export interface ForumChangeListener {
