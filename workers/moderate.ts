@@ -22,8 +22,8 @@ export function createModerateProcessor(ctx: AppContext) {
     if (!parsed.success) throw new UnrecoverableError(`invalid moderate payload: ${parsed.error.issues[0]?.message}`);
     const data = parsed.data;
     // From the process's forum cache, as ingest and the member remedies read it: a query per
-    // post saved. A change made in this process (the dashboard) applies at once; one made by
-    // `hearth forums update` in another process within `ingest.forumCacheTtlMs` (30 s).
+    // post saved. `hearth forums update` announces a change and every process drops its copy at
+    // once; should the announcement be missed, the record expires within `ingest.forumCacheTtlMs`.
     const forum = await ctx.forums.get(data.forumId);
     if (!forum) throw new UnrecoverableError(`forum ${data.forumId} no longer exists`);
 

@@ -124,10 +124,17 @@ async function waitForVerdict(
     const live = job ?? (await (lane === 'urgent' ? ctx.queues.moderateUrgent : ctx.queues.moderate).getJob(submissionId));
     // The job's own answer is what was decided; a moderator may have reviewed it since (a
     // replayed request, or a job kept after it finished), so the stored verdict in force answers.
-    if (live) await live.waitUntilFinished(ctx.moderateEvents(lane), ms);
+    if (live) {
+      const events = ctx.moderateEvents(lane);
+      // Opened on first use: its connection must be reading before the job can finish unheard.
+      await events.waitUntilReady();
+      await live.waitUntilFinished(events, ms);
+    }
     return await findVerdictForSubmission(ctx.database.db, submissionId);
   } catch (err) {
     ctx.log.debug({ submission_id: submissionId, err: (err as Error).message }, 'no verdict within wait');
-    return undefined;
+    // A completion event can still go unheard (the listener's first read started just after the
+    // job finished): a verdict stored meanwhile answers all the same, rather than a 202.
+    return await findVerdictForSubmission(ctx.database.db, submissionId).catch(() => undefined);
   }
 }
