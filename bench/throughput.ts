@@ -25,13 +25,13 @@ import { parseArgs } from 'node:util';
 import { Queue } from 'bullmq';
 import { count, eq } from 'drizzle-orm';
 import { Redis } from 'ioredis';
-import postgres from 'postgres';
 import { buildConfig } from '../src/config/config.ts';
 import { createContext } from '../src/context.ts';
 import { decisions } from '../src/db/schema/index.ts';
 import { createForum } from '../src/forums/forums.ts';
 import { createLogger } from '../src/observability/logger.ts';
 import { signedHeaders, verify } from '../src/webhooks/standard-webhooks.ts';
+import { dropPrivateData } from './support/private-instance.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -511,16 +511,8 @@ try {
   for (const child of children) child.kill('SIGKILL');
   await ctx.close();
   await new Promise<void>((resolve) => receiver.close(() => resolve()));
-  const admin = postgres('postgres://127.0.0.1:5432/postgres', { max: 1, onnotice: () => {} });
-  await admin.unsafe(`drop database if exists "${dbName}" with (force)`);
-  await admin.end();
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    if (keys.length > 0) await redis.del(...keys);
-    cursor = next;
-  } while (cursor !== '0');
   redis.disconnect();
+  await dropPrivateData(dbName, redisUrl, prefix);
   // The baselines' connections are gone with their processes; nothing else should hold us.
   process.exit(process.exitCode ?? 0);
 }
